@@ -1,0 +1,96 @@
+"""Page-shaped reads for actions, each in a fixed number of queries."""
+
+import datetime
+from collections.abc import Iterable, Iterator
+
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.shortcuts import get_object_or_404
+
+from tracker.as_at import as_at_from
+
+from .filters import SORTS, ActionFilter
+from .models import DUE_SOON_DAYS, Action, ActionLead, ProgressUpdate, due_soon_at, overdue_at
+
+OVERDUE, DUE_SOON, LATER = 0, 1, 2
+GROUP_NAMES = {
+    OVERDUE: "Overdue",
+    DUE_SOON: f"Due in the next {DUE_SOON_DAYS} days",
+    LATER: "Other actions",
+}
+
+
+def _with_people(actions: QuerySet[Action]) -> QuerySet[Action]:
+    return actions.select_related(
+        "review__organisation", "recommendation", "owner"
+    ).prefetch_related(Prefetch("action_leads", queryset=ActionLead.objects.select_related("lead")))
+
+
+def action_for(user, organisation_slug: str, review_slug: str, ref: str) -> Action:
+    """One action the user may see (404 otherwise), with its leads and owner."""
+    return get_object_or_404(
+        _with_people(Action.objects.visible_to(user)),
+        review__organisation__slug=organisation_slug,
+        review__slug=review_slug,
+        ref=ref,
+    )
+
+
+def timeline_of(action: Action) -> QuerySet[ProgressUpdate]:
+    """The action's updates, newest first, with who recorded them and their evidence."""
+    return action.updates.newest_first().select_related("recorded_by").prefetch_related("evidence")
+
+
+def with_latest_update(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """Annotate the id of each action's latest update (see attach_latest_updates)."""
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).newest_first().values("pk")[:1]
+    return actions.annotate(latest_update_id=Subquery(latest))
+
+
+def attach_latest_updates(actions: Iterable[Action]) -> None:
+    """Set `latest_update` on each action of a page, in one query for the whole page."""
+    actions = list(actions)
+    ids = [action.latest_update_id for action in actions if action.latest_update_id]
+    updates = ProgressUpdate.objects.select_related("recorded_by").in_bulk(ids)
+    for action in actions:
+        action.latest_update = updates.get(action.latest_update_id)
+
+
+def my_actions(user, *, today: datetime.date) -> QuerySet[Action]:
+    """The actions the user leads or owns: overdue first, then due soon, then the rest."""
+    group = Case(
+        When(overdue_at(today), then=Value(OVERDUE)),
+        When(due_soon_at(today), then=Value(DUE_SOON)),
+        default=Value(LATER),
+        output_field=IntegerField(),
+    )
+    actions = Action.objects.visible_to(user).led_by(user).as_at(today).annotate(group=group)
+    return with_latest_update(_with_people(actions)).order_by(
+        "group", "due", "review__started_on", "position"
+    )
+
+
+def filtered_actions(request) -> tuple[ActionFilter, datetime.date, str | None, str]:
+    """The action list for a request: (filter set, as-at day, a problem with the requested
+    day if any, sort key). Annotated with the position as at the day."""
+    day, problem = as_at_from(request)
+    sort = request.GET.get("sort", "ref")
+    key = sort.removeprefix("-")
+    order = SORTS.get(key, SORTS["ref"])
+    if sort.startswith("-"):
+        order = tuple(f"-{field}" for field in order)
+    actions = _with_people(Action.objects.visible_to(request.user).as_at(day)).order_by(*order)
+    return ActionFilter(request.GET, actions, user=request.user, day=day), day, problem, sort
+
+
+def for_export(actions: QuerySet[Action]) -> Iterator[Action]:
+    """Stream the actions in chunks, each chunk with its leads in one query."""
+    return actions.iterator(chunk_size=2000)

@@ -1,0 +1,2 @@
+"""Loading reviews in the browser: uploaded review files and action-plan spreadsheets,
+checked, previewed, then confirmed."""

@@ -1,0 +1,106 @@
+import datetime
+
+import pytest
+
+from actions import reports
+from recommendations.models import Organisation, Review
+
+REVIEW = "/organisations/southampton/reviews/cpc-2017/"
+
+
+def test_gap_between_2013_and_2017(southampton):
+    southampton_council = Organisation.objects.get(slug="southampton")
+    earlier, later = reports.pair_of_reviews(southampton_council, None, None)
+
+    gap = reports.gap_between(earlier, later, datetime.date(2017, 9, 11))
+
+    assert (earlier.slug, later.slug) == ("cpc-2013", "cpc-2017")
+    followed = {item.recommendation.number: item for item in gap.followed_up}
+    assert sorted(followed, key=int) == ["2", "3", "4", "5", "7", "9"]
+    assert followed["4"].recurs
+    assert not followed["5"].recurs
+    assert (followed["2"].complete, followed["2"].total) == (1, 7)
+    assert [item.recommendation.number for item in gap.not_mentioned] == ["1", "6", "8", "10"]
+    assert [r.number for r in gap.new_in_later] == ["4"]
+    assert gap.common_themes == []
+
+
+def test_gap_page_flags_what_recurs(signed_in, cmt_viewer):
+    content = signed_in(cmt_viewer).get("/organisations/southampton/gap/").content.decode()
+
+    assert "Recurs" in content
+    assert "Slow progress on digital and ICT transformation is impacting" in content
+
+
+def test_organisation_timeline_is_in_date_order(signed_in, cmt_viewer):
+    events = (
+        signed_in(cmt_viewer)
+        .get("/organisations/southampton/timeline/")
+        .context["page"]
+        .object_list
+    )
+
+    dates = [event.on for event in events]
+    assert dates == sorted(dates)
+    kinds = {event.kind for event in events}
+    assert {"Review", "Milestone", "Progress update"} <= kinds
+
+
+def test_scrutiny_report_as_at_january_2018(signed_in, cmt_viewer):
+    response = signed_in(cmt_viewer).get(f"{REVIEW}report/", {"as_at": "2018-01-31"})
+
+    content = response.content.decode()
+    assert "progress as at 31 January 2018" in content
+    assert "In December 2017, Cabinet approved the upgrade of Agresso" in content
+    assert "32 actions" in content
+
+
+def test_scrutiny_report_before_the_updates_shows_none_of_them(signed_in, cmt_viewer):
+    content = (
+        signed_in(cmt_viewer).get(f"{REVIEW}report/", {"as_at": "2017-12-31"}).content.decode()
+    )
+
+    assert "In December 2017, Cabinet approved" not in content
+
+
+def test_scrutiny_report_downloads_as_pdf(signed_in, cmt_viewer):
+    response = signed_in(cmt_viewer).get(f"{REVIEW}report.pdf", {"as_at": "2018-01-31"})
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "cpc-2017-progress-report-2018-01-31.pdf" in response["Content-Disposition"]
+
+
+def test_public_plan_is_hidden_until_published(client, southampton):
+    assert client.get("/public/southampton/cpc-2017/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["cmt_viewer", "officer"])
+def test_only_the_programme_office_may_publish(signed_in, request, persona):
+    user = request.getfixturevalue(persona)
+
+    response = signed_in(user).post(f"{REVIEW}publish/", {"publish": "yes"})
+
+    assert response.status_code == 403
+    assert not Review.objects.get(slug="cpc-2017").is_published
+
+
+def test_published_plan_shows_positions_and_never_notes_or_evidence(
+    client, signed_in, programme_office
+):
+    assert (
+        signed_in(programme_office).post(f"{REVIEW}publish/", {"publish": "yes"}).status_code == 302
+    )
+    client.logout()
+
+    response = client.get("/public/southampton/cpc-2017/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Continue to prioritise the Agresso upgrade and HR integration" in content
+    assert "Next refresh of the Council Strategy will take this into account." in content
+    assert "In December 2017, Cabinet approved" not in content  # an update's note
+    assert "30 April 2018" in content  # 3-b's due date
+    assert "Record progress" not in content
+    review = Review.objects.get(slug="cpc-2017")
+    assert (review.is_published, review.published_by) == (True, programme_office)

@@ -1,0 +1,109 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+FIXTURES = settings.BASE_DIR / "fixtures" / "southampton"
+# In date order: a review can only refer to one loaded before it.
+SOUTHAMPTON_FILES = [
+    FIXTURES / "cpc-2013.yaml",
+    FIXTURES / "kpmg-2014.yaml",
+    FIXTURES / "cpc-2017.yaml",
+]
+
+
+@pytest.fixture
+def southampton(db):
+    """The Southampton 2013 and 2017 reviews, loaded from the fixtures as an admin would."""
+    call_command("load_review", *SOUTHAMPTON_FILES, verbosity=0)
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The source documents, in the shared folder beside the repository (as in CI)."""
+    path = settings.BASE_DIR.parent / "shared" / "seeds"
+    assert path.is_dir(), f"the seeds folder is missing: {path}"
+    return path
+
+
+# Personas: users whose names say their role. Each belongs to Southampton unless named
+# otherwise; `officer` leads action 6.3-a of the 2017 review, `other_officer` leads 7-e.
+@pytest.fixture
+def make_user(db):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from actions.models import Lead
+    from actions.roles import sync_roles
+    from recommendations.models import Membership, Organisation
+
+    # A migration creates the roles, but transactional tests flush them away: make sure.
+    sync_roles(Group, Permission)
+
+    def make(username: str, role: str, *, organisation="southampton", leads=()):
+        user = get_user_model().objects.create_user(
+            username=username,
+            password="a-long-test-password",
+            email=f"{username}@example.org",
+            first_name=username.replace("_", " ").title(),
+        )
+        user.groups.add(Group.objects.get(name=role))
+        org = Organisation.objects.get(slug=organisation) if organisation else None
+        Membership.objects.create(user=user, organisation=org)
+        Lead.objects.filter(organisation=org, name__in=leads).update(user=user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def officer(southampton, make_user):
+    return make_user(
+        "officer", "Officer", leads=["Service Director for Digital and Business Operations"]
+    )
+
+
+@pytest.fixture
+def other_officer(southampton, make_user):
+    return make_user(
+        "other_officer", "Officer", leads=["Procurement and Contract Management Board"]
+    )
+
+
+@pytest.fixture
+def cmt_viewer(southampton, make_user):
+    return make_user("cmt_viewer", "Viewer")
+
+
+@pytest.fixture
+def programme_office(southampton, make_user):
+    return make_user("programme_office", "Programme office")
+
+
+@pytest.fixture
+def admin_member(southampton, make_user):
+    return make_user("admin_member", "Admin")
+
+
+@pytest.fixture
+def other_council_officer(southampton, make_user):
+    """An officer of Testshire, a council with a review of its own."""
+    from recommendations.review_files.loading import ReviewFile, load_review_files
+    from tests.recommendations.samples import VALID
+
+    load_review_files([ReviewFile("testshire.yaml", VALID.encode())])
+    return make_user(
+        "other_council_officer", "Officer", organisation="testshire", leads=["Jo Bloggs"]
+    )
+
+
+@pytest.fixture
+def signed_in(client):
+    """A test client signed in as the given user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,97 @@
+"""Every page does a fixed number of queries, however much data there is: the same maximum
+with a small dataset and a ten-times larger one."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+
+from actions.models import ActionLead, EvidenceLink, Lead, ProgressUpdate
+from recommendations.models import Membership, Response
+from tests.factories import (
+    ActionFactory,
+    OrganisationFactory,
+    RecommendationFactory,
+    ReviewFactory,
+)
+
+
+def build(size: int, django_user_model):
+    """One council with `size` recommendations (each with a part), 2 actions each, history."""
+    organisation = OrganisationFactory(slug="bigshire")
+    review = ReviewFactory(organisation=organisation, slug="cpc-2020")
+    user = django_user_model.objects.create_user("lead", password="a-long-test-password")
+    user.groups.add(Group.objects.get(name="Programme office"))
+    Membership.objects.create(user=user, organisation=organisation)
+    lead = Lead.objects.create(organisation=organisation, name="A Lead", user=user)
+    for n in range(size):
+        recommendation = RecommendationFactory(review=review, number=str(n + 1), position=2 * n)
+        Response.objects.create(recommendation=recommendation, stance="accepted")
+        RecommendationFactory(
+            review=review, number=f"{n + 1}.1", parent=recommendation, position=2 * n + 1
+        )
+        for k in range(2):
+            action = ActionFactory(
+                recommendation=recommendation,
+                ref=f"{n + 1}-{k}",
+                owner=lead,
+                due=datetime.date(2020, 1, 1) + datetime.timedelta(days=30 * n),
+            )
+            ActionLead.objects.create(action=action, lead=lead, position=0)
+            for month in range(3):
+                update = ProgressUpdate.objects.create(
+                    action=action, on=datetime.date(2020, month + 1, 1), status="in-progress"
+                )
+                EvidenceLink.objects.create(
+                    update=update, position=0, title="Report", url="https://example.org/r"
+                )
+    return user, review
+
+
+PAGES = [
+    ("/", 10),
+    ("/my-actions/", 12),
+    ("/organisations/bigshire/reviews/cpc-2020/", 19),
+    ("/organisations/bigshire/reviews/cpc-2020/recommendations/1/", 21),
+    ("/organisations/bigshire/reviews/cpc-2020/actions/1-0/", 14),
+    ("/dashboard/", 12),
+    ("/organisations/bigshire/reviews/cpc-2020/dashboard/", 21),
+    ("/organisations/bigshire/reviews/cpc-2020/dashboard/?as_at=2020-06-30", 21),
+    ("/actions/", 18),
+    ("/actions/?q=performance&overdue=true&sort=-due&as_at=2020-06-30", 18),
+    ("/organisations/bigshire/gap/", 12),
+    ("/organisations/bigshire/timeline/", 13),
+    ("/organisations/bigshire/reviews/cpc-2020/report/", 20),
+    ("/organisations/bigshire/reviews/cpc-2020/report.pdf", 20),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize(("url", "budget"), PAGES, ids=[url for url, _ in PAGES])
+def test_page_queries_stay_within_budget_at_any_size(
+    client, django_user_model, django_assert_max_num_queries, size, url, budget
+):
+    user, _ = build(size, django_user_model)
+    client.force_login(user)
+
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_action_page_post_queries_stay_within_budget(
+    client, django_user_model, django_assert_max_num_queries
+):
+    user, _ = build(3, django_user_model)
+    client.force_login(user)
+    url = "/organisations/bigshire/reviews/cpc-2020/actions/1-0/record-progress/"
+
+    with django_assert_max_num_queries(20):
+        response = client.post(
+            url, {"seen_version": "0", "status": "complete", "note": "Done and dusted."}
+        )
+
+    assert response.status_code == 302

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+# (text, URL name, the URL names or namespaces that make the item current, the permission
+# needed to see it)
+NAVIGATION = [
+    ("Reviews", "recommendations:home", ("recommendations:home",), None),
+    ("Dashboard", "actions:dashboard", ("actions:dashboard", "actions:review-dashboard"), None),
+    ("Actions", "actions:action-list", ("actions:action-list",), None),
+    ("My actions", "actions:my-actions", ("actions:my-actions",), None),
+    (
+        "Load a review",
+        "recommendations:import-new",
+        ("recommendations:import-new", "recommendations:import-list"),
+        "recommendations.load_review_files",
+    ),
+    ("Change password", "password_change", ("password_change", "password_change_done"), None),
+]
+
+
+def service(request: HttpRequest) -> dict[str, object]:
+    return {"service_name": settings.SERVICE_NAME, "navigation": _navigation(request)}
+
+
+def _navigation(request: HttpRequest) -> list[dict[str, object]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    match = request.resolver_match
+    here = {match.view_name, match.namespace} if match else set()
+    return [
+        {"text": text, "href": reverse(name), "active": bool(here & set(current))}
+        for text, name, current, permission in NAVIGATION
+        if permission is None or user.has_perm(permission)
+    ]
