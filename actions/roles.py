@@ -46,6 +46,9 @@ _ADMIN = [
     "actions.change_lead",
 ]
 
+# What sets the Admin role apart: holding any of these requires two-factor sign-in.
+ADMIN_ONLY_PERMISSIONS = sorted(set(_ADMIN) - set(_PROGRAMME_OFFICE))
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     VIEWER: _READ,
     OFFICER: _OFFICER,

@@ -100,10 +100,26 @@ def other_council_officer(southampton, make_user):
 
 @pytest.fixture
 def signed_in(client):
-    """A test client signed in as the given user."""
+    """A test client signed in as the given user (with two factors where the role needs them)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tracker.two_factor import requires_two_factor
 
     def sign_in(user):
         client.force_login(user)
+        if requires_two_factor(user):
+            # Admins must have passed the second step too: as if they had entered a code.
+            device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def admin_client(admin_user, signed_in):
+    """pytest-django's superuser client, past the two-factor step superusers must take."""
+    return signed_in(admin_user)

@@ -16,6 +16,7 @@ NAVIGATION = [
         "recommendations.load_review_files",
     ),
     ("Change password", "password_change", ("password_change", "password_change_done"), None),
+    ("Two-factor sign-in", "two-factor-setup", ("two-factor-setup",), None),
 ]
 
 
@@ -26,6 +27,9 @@ def service(request: HttpRequest) -> dict[str, object]:
 def _navigation(request: HttpRequest) -> list[dict[str, object]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return []
+    if getattr(request, "two_factor_step", None):
+        # Half signed in: nothing to navigate to until the second step is done.
         return []
     match = request.resolver_match
     here = {match.view_name, match.namespace} if match else set()

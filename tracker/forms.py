@@ -63,3 +63,21 @@ class NewPasswordForm(GovukForm, auth_forms.SetPasswordForm):
         Field.text("new_password1", autocomplete="new-password"),
         Field.text("new_password2", autocomplete="new-password"),
     )
+
+
+class OneTimeCodeForm(GovukForm, forms.Form):
+    code = forms.CharField(
+        label="Code",
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes",
+        max_length=20,
+        error_messages={"required": "Enter the code from your authenticator app"},
+    )
+    layout = (
+        Field.text(
+            "code",
+            field_width=10,
+            autocomplete="one-time-code",
+            inputmode="text",
+            spellcheck="false",
+        ),
+    )

@@ -5,6 +5,7 @@ same code runs everywhere: DATABASE_URL, SECRET_KEY, DEBUG and ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crispy_forms",
     "crispy_forms_gds",
     "tracker",
@@ -64,19 +69,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tracker.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the user verified once they have given a one-time code (two-factor sign-in).
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs sign-in unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "tracker.middleware.AbsoluteSessionTimeoutMiddleware",
+    "tracker.middleware.SessionTimeoutMiddleware",
+    "tracker.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tracker.middleware.PermissionsPolicyMiddleware",
+    # Refuses sign-in attempts from a locked-out account or address; django-axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Everything is served from this origin; the one inline script (GOV.UK's body class) carries
@@ -115,6 +126,7 @@ if HTTPS:
 # Health checks come from the load balancer over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "tracker.errors.csrf_failure"
 
 # Requests larger than this are refused before a view sees them (uploads are capped at 5 MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
@@ -163,6 +175,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id for new and changed passwords; older hashes still verify and are upgraded at the
+# next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Passwords: at least 12 characters, not a common one, no composition rules; long passphrases
+# (and pasting them from a password manager) welcome.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -170,16 +192,51 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "tracker.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
+    },
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Checks lockouts before any password is compared.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout after repeated failed sign-ins (django-axes): 5 failures lock the username, and
+# separately the address they came from, for 15 minutes. An admin can unlock sooner by
+# deleting the access attempt in the admin site (or `manage.py axes_reset_username NAME`).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_USERNAME_FORM_FIELD = "username"
+# Never record what was typed as a password, and do not keep a row per successful sign-in
+# (sign-ins are logged as structured lines instead).
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# The client address: REMOTE_ADDR, unless the service runs behind a proxy or load balancer
+# that sets X-Forwarded-For (TRUSTED_PROXY_COUNT=1 for one such hop). Trusting the header
+# without a proxy would let anyone choose the address they are locked out by.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "recommendations:home"
 LOGOUT_REDIRECT_URL = "sign-in"
 
 # Sessions end after 30 minutes without a request, and 12 hours after sign-in whatever
-# happens (tracker.middleware.AbsoluteSessionTimeoutMiddleware).
+# happens (tracker.middleware.SessionTimeoutMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = int(
     os.environ.get("SESSION_ABSOLUTE_TIMEOUT_SECONDS", 12 * 60 * 60)
 )
@@ -230,6 +287,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 SERVICE_NAME = "Peer challenge tracker"
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = SERVICE_NAME
 # The address people use to reach the service: links in emails start with it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -242,5 +301,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint narrates every step of every PDF at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Security events are JSON lines (tracker.security_log) on stderr.
+        "tracker.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # django-axes narrates every sign-in; the security log above says what matters.
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

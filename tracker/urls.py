@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import forms, views
 
@@ -16,6 +18,13 @@ urlpatterns = [
         name="sign-in",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("sign-in/two-factor/", views.two_factor_verify, name="two-factor-verify"),
+    path("account/two-factor/", views.two_factor_setup, name="two-factor-setup"),
+    path(
+        "account/two-factor/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(
@@ -65,5 +74,16 @@ urlpatterns = [
     ),
     path("", include("recommendations.urls")),
     path("", include("actions.urls")),
+    # The admin site signs people in through the service's own sign-in (lockouts, two
+    # factors), never through a second login form of its own.
+    path(
+        "django-admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="sign-in", query_string=True)),
+    ),
     path("django-admin/", admin.site.urls),
 ]
+
+handler400 = "tracker.errors.bad_request"
+handler403 = "tracker.errors.permission_denied"
+handler404 = "tracker.errors.page_not_found"
+handler500 = "tracker.errors.server_error"

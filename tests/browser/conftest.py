@@ -57,3 +57,18 @@ def sign_in(page, live_server, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Sign in").click()
+
+
+def set_up_two_factor(page, username: str) -> None:
+    """On the set-up page an admin is sent to: enter a code from the 'authenticator' (the
+    pending device's secret, as a phone would hold it) and continue past the recovery codes."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.tracker.test_sign_in_security import current_code
+
+    page.get_by_role("heading", name="Set up two-factor sign-in").wait_for()
+    device = TOTPDevice.objects.get(user__username=username, confirmed=False)
+    page.get_by_label("Code").fill(current_code(device))
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    page.get_by_role("heading", name="Save your recovery codes").wait_for()
+    page.get_by_role("button", name="I have saved my codes – continue").click()

@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 from recommendations.models import Review
 from tests.recommendations.samples import VALID, replace_line
 
-from .conftest import sign_in
+from .conftest import set_up_two_factor, sign_in
 
 SOUTHAMPTON_FILE = VALID.replace("slug: testshire", "slug: southampton").replace(
     "name: Testshire County Council", "name: Southampton City Council"
@@ -19,6 +19,7 @@ def test_admin_fixes_a_broken_file_then_previews_and_loads_it(
     fixed = tmp_path / "cpc-2015-fixed.yaml"
     fixed.write_text(SOUTHAMPTON_FILE)
     sign_in(page, live_southampton, "admin_member")
+    set_up_two_factor(page, "admin_member")
 
     page.get_by_role("link", name="Load a review").click()
     page.get_by_label("File").set_input_files(str(broken))

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from tracker.middleware import SIGNED_IN_AT
+from tracker.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 
 
 def test_sign_in_page_uses_govuk_form_and_signs_in(client, officer):
@@ -38,9 +38,34 @@ def test_sign_out_is_a_post_and_ends_the_session(signed_in, officer):
     assert client.get("/my-actions/")["Location"].startswith("/sign-in/")
 
 
-def test_sessions_expire_after_30_idle_minutes():
+def test_sessions_expire_after_30_idle_minutes_and_activity_pushes_that_back(signed_in, officer):
+    from django.contrib.sessions.models import Session
+
+    client = signed_in(officer)
+    key = client.session.session_key
+    session = client.session
+    session[LAST_SEEN_AT] = time.time() - 5 * 60
+    session.save()
+    before = Session.objects.get(session_key=key).expire_date
+
+    client.get("/my-actions/")
+
+    after = Session.objects.get(session_key=key).expire_date
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert after > before
+
+
+def test_session_expiry_is_not_rewritten_on_every_request(signed_in, officer):
+    from django.contrib.sessions.models import Session
+
+    client = signed_in(officer)
+    client.get("/my-actions/")
+    key = client.session.session_key
+    before = Session.objects.get(session_key=key).expire_date
+
+    client.get("/my-actions/")
+
+    assert Session.objects.get(session_key=key).expire_date == before
 
 
 def test_sessions_end_12_hours_after_sign_in_however_active(signed_in, officer):
