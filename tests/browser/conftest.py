@@ -71,4 +71,4 @@ def set_up_two_factor(page, username: str) -> None:
     page.get_by_label("Code").fill(current_code(device))
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     page.get_by_role("heading", name="Save your recovery codes").wait_for()
-    page.get_by_role("button", name="I have saved my codes – continue").click()
+    page.get_by_role("button", name="I have saved my codes, continue").click()
