@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.models import Organisation, Recommendation, Review, choices_check
+from tracker.models import AppendOnlyError
 
 
 class LeadKind(models.TextChoices):
@@ -314,10 +315,6 @@ class ActionLead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead} leads {self.action.ref}"
-
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or remove recorded progress."""
 
 
 class ProgressUpdateQuerySet(models.QuerySet):

@@ -89,8 +89,10 @@ def append_update(
         for position, item in enumerate(evidence)
     )
     if revised_due and revised_due != action.due:
+        # The update itself records the old and new date and why, so this is a queryset
+        # update: the audit log (tracker.audit) is for changes that are not progress updates.
         action.due = revised_due
-        action.save(update_fields=["due"])
+        Action.objects.filter(pk=action.pk).update(due=revised_due)
     refresh_current_position(action)
     return update
 

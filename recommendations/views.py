@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker.as_at import as_at_from
+from tracker.models import SHOWN_ON_PAGES, AuditEntry
 from tracker.pagination import paginate
 
 from . import access, selectors, services
@@ -32,6 +33,7 @@ def review_detail(request: HttpRequest, organisation_slug: str, review_slug: str
             "day": day,
             "as_at_problem": problem,
             "can_publish": request.user.has_perm("recommendations.publish_review"),
+            "audit_entries": AuditEntry.objects.about(review).newest_first()[:SHOWN_ON_PAGES],
         },
     )
 
@@ -49,6 +51,9 @@ def recommendation_detail(
         {
             "recommendation": recommendation,
             "can_correct": access.can_correct_transcription(request.user),
+            "audit_entries": (
+                AuditEntry.objects.about(recommendation).newest_first()[:SHOWN_ON_PAGES]
+            ),
         },
     )
 

@@ -9,8 +9,9 @@ class TrackerConfig(AppConfig):
         # Connects the sign-in signal receivers.
         from django.contrib.auth.signals import user_logged_in
 
-        from tracker import security_log
+        from tracker import audit, security_log
         from tracker.middleware import start_session_clock
 
         security_log.connect_lockout_signal()
+        audit.connect()
         user_logged_in.connect(start_session_clock, dispatch_uid="tracker.session_clock")

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tracker.models import SHOWN_ON_PAGES, AuditEntry
 from tracker.pagination import paginate
 
 from .. import access, selectors, services
@@ -95,6 +96,7 @@ def _render_action(
             "form": form,
             "newer_updates": newer_updates,
             "today": timezone.localdate(),
+            "audit_entries": AuditEntry.objects.about(action).newest_first()[:SHOWN_ON_PAGES],
         },
         status=status,
     )

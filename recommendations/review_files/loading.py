@@ -16,6 +16,7 @@ from recommendations.models import (
     Risk,
     Theme,
 )
+from tracker import audit
 
 from .changes import NOT_IN_FILE, UPDATED, ChangeLog, upsert
 from .errors import ReviewFileInvalid
@@ -95,7 +96,12 @@ def load_documents(documents: list[ParsedFile], *, dry_run: bool = False) -> Cha
     try:
         with transaction.atomic():
             for parsed in parsed_files:
-                apply_document(parsed.data, changes)
+                # One audit entry per review loaded, with what changed, not one per row.
+                before = len(changes.items)
+                with audit.suspended():
+                    review = apply_document(parsed.data, changes)
+                if not dry_run:
+                    audit.record_import(review, ChangeLog(changes.items[before:]).summary_lines())
             if dry_run:
                 raise _RollBack
     except _RollBack:
