@@ -12,6 +12,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from tracker.static_headers import PERMISSIONS_POLICY as STATIC_PERMISSIONS_POLICY
+from tracker.static_headers import add_static_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -109,7 +112,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Features this service never uses are switched off for its pages (tracker.middleware).
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+PERMISSIONS_POLICY = STATIC_PERMISSIONS_POLICY
 
 # HTTPS everywhere outside development. Behind a proxy or load balancer that terminates TLS,
 # it must set X-Forwarded-Proto; the app trusts that header only from there.
@@ -283,6 +286,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "tracker.storage.StaticStorage"},
 }
 WHITENOISE_KEEP_ONLY_HASHED_FILES = False
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_headers
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

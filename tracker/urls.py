@@ -8,6 +8,7 @@ from . import forms, views
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

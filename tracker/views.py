@@ -102,3 +102,8 @@ def safe_next(request: HttpRequest) -> str:
     ):
         return wanted
     return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@login_not_required
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "accessibility.html")

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Deliberately public: signing in, getting back into an account, published action plans.
 PUBLIC = {
     "healthz",
+    "accessibility",
     "public-action-plan",
     "sign-in",
     "password_reset",
