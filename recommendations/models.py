@@ -70,6 +70,11 @@ class ReviewQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ReviewQuerySet":
         return access.filter_by_organisation(self, user, "organisation")
 
+    def in_load_order(self) -> "ReviewQuerySet":
+        """Oldest first, as they were loaded: a review file can only link to reviews loaded
+        before it, so this order loads back without a dangling link."""
+        return self.select_related("organisation").order_by("pk")
+
     def for_organisation(self, organisation: Organisation) -> "ReviewQuerySet":
         return self.filter(organisation=organisation)
 

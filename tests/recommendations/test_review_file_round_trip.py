@@ -98,3 +98,44 @@ def test_another_councils_file_loads_and_exports_faithfully(tmp_path, empty_data
     ):
         assert line + "\n" in exported, line
     assert_round_trip(reviews, tmp_path, empty_database_url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_of_every_review_restores_into_an_empty_database_byte_for_byte(
+    southampton, officer, tmp_path, empty_database_url
+):
+    """The engine-independent backup: export_review --all, load the folder into an empty
+    database, export again: identical files, progress recorded in the app included."""
+
+    from django.core.management import call_command
+
+    from actions.models import Action
+    from actions.services import Evidence, record_progress
+
+    action = Action.objects.get(review__slug="cpc-2017", ref="6.3-a")
+    record_progress(
+        action=action,
+        by=officer,
+        seen_version=action.version,
+        status="in-progress",
+        rag="amber",
+        note="Restructure agreed at Cabinet; recruitment under way.",
+        evidence=[Evidence("Cabinet minutes", "https://example.org/cabinet")],
+    )
+    first, second = tmp_path / "first", tmp_path / "second"
+
+    call_command("export_review", all=first)
+    manage(empty_database_url, "migrate", "--noinput", "--verbosity", "0")
+    manage(empty_database_url, "load_review", str(first))
+    manage(empty_database_url, "export_review", "--all", str(second))
+
+    names = sorted(path.name for path in first.iterdir())
+    assert names == [
+        "0001-southampton-cpc-2013.yaml",
+        "0002-southampton-kpmg-2014.yaml",
+        "0003-southampton-cpc-2017.yaml",
+    ]
+    assert sorted(path.name for path in second.iterdir()) == names
+    for name in names:
+        assert (second / name).read_bytes() == (first / name).read_bytes(), name
+    assert "Restructure agreed at Cabinet" in (first / names[2]).read_text()

@@ -14,7 +14,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", type=Path, help="review files (YAML)")
+        parser.add_argument(
+            "files",
+            nargs="+",
+            type=Path,
+            help="review files (YAML), or folders of them (loaded in file-name order)",
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -23,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, files: list[Path], dry_run: bool, **options):
         review_files = []
-        for path in files:
+        for path in expand_folders(files):
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
             review_files.append(ReviewFile(name=str(path), content=path.read_bytes()))
@@ -45,3 +50,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"  - {change}")
         if not changes.changed:
             self.stdout.write(self.style.SUCCESS("No changes: everything was already loaded."))
+
+
+def expand_folders(paths: list[Path]) -> list[Path]:
+    """Folders stand for their .yaml files in name order: `export_review --all` numbers its
+    files so that this order loads each review after the earlier ones it links to."""
+    expanded: list[Path] = []
+    for path in paths:
+        expanded.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    return expanded
