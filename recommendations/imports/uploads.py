@@ -14,6 +14,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 # A spreadsheet of this service's size unpacks to a few megabytes; far more is a zip bomb.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_UNPACK_RATIO = 100
+# A DOCTYPE can only come before the root element, so the start of each part is enough.
+PROLOG_BYTES = 4096
 
 
 def refuse(file_name: str, message: str) -> ReviewFileInvalid:
@@ -51,3 +53,22 @@ def check_workbook_archive(file_name: str, content: bytes) -> None:
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_UNPACK_RATIO * max(len(content), 1):
         raise refuse(file_name, "the workbook unpacks to far more than its size: it was refused")
+    check_no_doctype(file_name, content)
+
+
+def check_no_doctype(file_name: str, content: bytes) -> None:
+    """Excel never writes a DOCTYPE; one in a workbook's XML is there to declare entities
+    (an expansion bomb, or an external entity reading the server's files). Refused before
+    the parser sees it; openpyxl parses through defusedxml as a second line of defence."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for entry in archive.infolist():
+            if not entry.filename.endswith((".xml", ".rels")):
+                continue
+            with archive.open(entry) as member:
+                prolog = member.read(PROLOG_BYTES)
+            if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
+                raise refuse(
+                    file_name,
+                    "the workbook contains XML entity declarations, which Excel never writes: "
+                    "it was refused",
+                )

@@ -277,9 +277,51 @@ def zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
+def workbook_with_entities(declaration: bytes, reference: bytes) -> bytes:
+    """A genuine workbook whose first sheet declares and uses XML entities."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Issue", "Action"])
+    book.active.append(["One", "PLACEHOLDER"])
+    plain = io.BytesIO()
+    book.save(plain)
+    source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if b"PLACEHOLDER" in data:
+                if data.startswith(b"<?xml"):
+                    end = data.index(b"?>") + 2
+                    data = data[:end] + declaration + data[end:]
+                else:
+                    data = declaration + data
+                data = data.replace(b"PLACEHOLDER", reference)
+            archive.writestr(entry, data)
+    return hostile.getvalue()
+
+
+BILLION_LAUGHS = (
+    b'<!DOCTYPE worksheet [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+)
+EXTERNAL_ENTITY = b'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
+        (
+            "laughs.xlsx",
+            workbook_with_entities(BILLION_LAUGHS, b"&d;"),
+            "the workbook contains XML entity declarations",
+        ),
+        (
+            "xxe.xlsx",
+            workbook_with_entities(EXTERNAL_ENTITY, b"&x;"),
+            "the workbook contains XML entity declarations",
+        ),
         ("big.yaml", b"#" * (5 * 1024 * 1024 + 1), "the file is larger than 5 MB"),
         ("plan.xlsx", b"Issue,Action\n", "the file is called .xlsx but is not an Excel workbook"),
         ("review.yaml", b"PK\x03\x04 zipped", "the file is called .yaml but is not a text file"),
@@ -297,6 +339,8 @@ def zip_bomb() -> bytes:
         ),
     ],
     ids=[
+        "entity expansion",
+        "external entity",
         "too large",
         "not a workbook",
         "zip named yaml",
@@ -386,3 +430,14 @@ def test_example_spreadsheet_loads(signed_in, admin_member):
     )
 
     assert response.status_code == 302
+
+
+def test_openpyxl_itself_refuses_entities_because_defusedxml_is_installed():
+    """The second line of defence, should a DOCTYPE ever get past the upload check."""
+    from defusedxml import DefusedXmlException
+    from openpyxl import load_workbook
+
+    with pytest.raises(ValueError, match="Unable to read workbook") as refused:
+        load_workbook(io.BytesIO(workbook_with_entities(EXTERNAL_ENTITY, b"&x;")))
+
+    assert isinstance(refused.value.__context__, DefusedXmlException)
