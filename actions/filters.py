@@ -42,7 +42,9 @@ class ActionFilter(django_filters.FilterSet):
     lead = django_filters.ModelChoiceFilter(
         label="Lead or owner", queryset=Lead.objects.none(), method="by_lead", empty_label="Anyone"
     )
-    overdue = django_filters.BooleanFilter(widget=forms.CheckboxInput, method="when_checked")
+    overdue = django_filters.BooleanFilter(
+        label="Overdue", widget=forms.CheckboxInput, method="when_checked"
+    )
     due_soon = django_filters.BooleanFilter(
         label="Due in the next 30 days", widget=forms.CheckboxInput, method="when_checked"
     )

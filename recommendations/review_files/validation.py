@@ -4,6 +4,7 @@ key path and line, so a person can fix the whole file in one go."""
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -150,9 +151,32 @@ class Checker:
             seen.add(value)
 
 
+# C0 controls and DEL, bar tab, line feed and carriage return: they cannot be stored
+# (PostgreSQL refuses NUL in text) or shown, and only ever arrive by accident or malice.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text_characters(checker: Checker, value: object, path: Path = ()) -> None:
+    """Refuse control characters in any key or text, naming where each is."""
+    if isinstance(value, str):
+        found = CONTROL_CHARACTERS.search(value)
+        if found:
+            code = f"U+{ord(found.group()):04X}"
+            checker.fail(path, f"contains a control character ({code}): remove it")
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            if isinstance(key, str) and CONTROL_CHARACTERS.search(key):
+                checker.fail(path, "has a key containing a control character: remove it")
+            check_text_characters(checker, child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            check_text_characters(checker, child, (*path, index))
+
+
 def check_core_rules(checker: Checker) -> None:
     """The rules of the review and its recommendations (the actions app checks its part)."""
     document = checker.document
+    check_text_characters(checker, document)
     organisation_slug = document["organisation"]["slug"]
     review = document["review"]
     started_on = checker.date_at(("review", "started_on"), review["started_on"])

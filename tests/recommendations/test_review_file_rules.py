@@ -29,6 +29,13 @@ def refuse(*texts: str) -> list:
 BROKEN = [
     # (name, text after the change, the key path, the reported line or the text on it, message)
     (
+        "NUL character in text (found by the fuzzer: PostgreSQL cannot store it)",
+        replace_line(VALID, "title: Plan further ahead", 'title: "Plan\\0 further ahead"'),
+        "recommendations[0].title",
+        'title: "Plan\\0 further ahead"',
+        "contains a control character (U+0000): remove it",
+    ),
+    (
         "unknown nested key",
         replace_line(VALID, "title: Plan further ahead", "titel: Plan further ahead"),
         "recommendations[0].titel",
