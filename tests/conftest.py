@@ -123,3 +123,23 @@ def signed_in(client):
 def admin_client(admin_user, signed_in):
     """pytest-django's superuser client, past the two-factor step superusers must take."""
     return signed_in(admin_user)
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A URL for a new, empty database of the engine the tests run on (dropped after)."""
+    import uuid
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    name = f"tracker_scratch_{uuid.uuid4().hex[:12]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    params = connection.settings_dict
+    host, port = params["HOST"] or "127.0.0.1", params["PORT"] or "5432"
+    yield f"postgres://{params['USER']}@{host}:{port}/{name}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

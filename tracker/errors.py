@@ -2,13 +2,16 @@
 logs) and nothing about the inside of the service: no stack trace, SQL or setting."""
 
 import logging
+import sys
 
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from tracker import security_log
 
 logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
@@ -25,7 +28,36 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception, so it is still in sys.exc_info().
+    if database_unreachable(sys.exc_info()[1]):
+        return service_unavailable(request)
     return error_page(request, 500, "500")
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """Whether `error` means the database is out of reach for now (restarting, failing
+    over, locked), not that a query was wrong: worth a 503 and a retry, not a 500."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if connection.vendor == "sqlite":
+        # SQLite also reports mistakes ("no such table") as OperationalError.
+        return any(sign in str(error) for sign in SQLITE_UNAVAILABLE)
+    # PostgreSQL raises OperationalError for connection failures, shutdowns and exhausted
+    # resources only; mistakes in a query are ProgrammingError or DataError.
+    return True
+
+
+SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk I/O error")
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The database cannot be reached (restarting, failing over): a short, honest 503 that
+    load balancers and browsers know to retry, rather than a 500."""
+    response = error_page(request, 503, "503")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -278,7 +278,7 @@ SHORT_DATE_FORMAT = "j M Y"
 FORMAT_MODULE_PATH = ["tracker.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 # The npm build writes GOV.UK Frontend and MOJ Frontend assets here (gitignored).
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "dist"]
 STORAGES = {

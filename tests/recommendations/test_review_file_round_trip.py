@@ -1,49 +1,13 @@
 """export -> load into an empty database -> export gives the same bytes."""
 
-import os
-import subprocess
-import sys
-import uuid
-
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from recommendations.models import Review
 from recommendations.review_files.exporting import export_review
 from recommendations.review_files.loading import ReviewFile, load_review_files
+from tests.helpers import manage
 
 from .samples import LATER, VALID
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    """A URL for a new, empty database of the engine the tests run on."""
-    if connection.vendor == "postgresql":
-        name = f"tracker_roundtrip_{uuid.uuid4().hex[:12]}"
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        params = connection.settings_dict
-        host, port = params["HOST"] or "127.0.0.1", params["PORT"] or "5432"
-        yield f"postgres://{params['USER']}@{host}:{port}/{name}"
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-
-
-def manage(database_url: str, *args: str) -> str:
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "true"}
-    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def assert_round_trip(reviews: list[Review], folder, database_url: str) -> None:

@@ -13,3 +13,12 @@ def boom(request):
 
 
 urlpatterns = [*service_urlpatterns, path("boom/", boom)]
+
+
+def database_down(request):
+    from django.db import OperationalError
+
+    raise OperationalError("connection to server at 127.0.0.1 failed: restarting")
+
+
+urlpatterns += [path("database-down/", database_down)]

@@ -1,4 +1,3 @@
-import os
 import secrets
 import subprocess
 import sys
@@ -7,22 +6,14 @@ import pytest
 from django.conf import settings
 from django.db import DatabaseError
 
+from tests.helpers import child_environment
+
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(60),
     "ALLOWED_HOSTS": "tracker.example.org",
     "SMTP_HOST": "smtp.example.org",
 }
-
-# Variables the test run itself sets (the browser tests allow async-unsafe ORM
-# calls, the test settings turn HTTPS off) must not leak into a production-like
-# child process, or it would be checked with settings no deployment has.
-TEST_RUN_ONLY = {"DEBUG", "SECRET_KEY", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-
-
-def child_environment(**overrides):
-    inherited = {k: v for k, v in os.environ.items() if k not in TEST_RUN_ONLY}
-    return {**inherited, "DJANGO_SETTINGS_MODULE": "tracker.settings", **overrides}
 
 
 def test_deployment_checks_pass_with_production_settings():

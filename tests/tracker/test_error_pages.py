@@ -88,3 +88,20 @@ def test_probes_for_files_on_the_server_find_nothing(signed_in, officer, path):
         assert signed_in(officer).get(response["Location"]).status_code == 404
     else:
         assert b"Page not found" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.tracker.boom_urls")
+def test_a_database_outage_is_a_503_to_retry_not_a_500(officer, monkeypatch):
+    from types import SimpleNamespace
+
+    # As when PostgreSQL restarts: the query failed and the connection is gone.
+    monkeypatch.setattr("tracker.errors.connection", SimpleNamespace(vendor="postgresql"))
+    client = Client(raise_request_exception=False)
+    client.force_login(officer)
+
+    response = client.get("/database-down/")
+
+    assert_govuk_error(response, 503, "Sorry, the service is unavailable")
+    assert response["Retry-After"] == "5"
+    assert b"127.0.0.1" not in response.content
