@@ -112,6 +112,9 @@ def schema_problems(parsed: ParsedFile) -> list[FileProblem]:
             problems.add(parsed.problem(path, error.schema.get("errorMessage", error.message)))
         elif rule == "minLength":
             problems.add(parsed.problem(path, "must not be empty"))
+        elif rule == "maxLength":
+            limit = error.validator_value
+            problems.add(parsed.problem(path, f"must be {limit} characters or fewer"))
         else:
             problems.add(parsed.problem(path, error.message))
     return sorted(problems)

@@ -46,12 +46,12 @@ def _string(node: dict) -> st.SearchStrategy:
     if node.get("pattern") == DATE:
         # Written as YAML dates (unquoted) or as quoted text, as people do both.
         return st.dates() | st.dates().map(lambda day: day.isoformat())
-    minimum = node.get("minLength", 0)
+    minimum, maximum = node.get("minLength", 0), node.get("maxLength", 60)
     return st.text(
         st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
         min_size=minimum,
-        max_size=40,
-    ) | st.sampled_from(HOSTILE_TEXT[:4])
+        max_size=min(maximum, 60),
+    ) | st.sampled_from([text for text in HOSTILE_TEXT[:4] if len(text) <= maximum])
 
 
 def from_schema(node: dict, depth: int = 0) -> st.SearchStrategy:

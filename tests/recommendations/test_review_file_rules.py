@@ -29,6 +29,13 @@ def refuse(*texts: str) -> list:
 BROKEN = [
     # (name, text after the change, the key path, the reported line or the text on it, message)
     (
+        "number longer than the database holds (found by the fuzzer on PostgreSQL)",
+        replace_line(VALID, '- number: "1"', '- number: "' + "1" * 21 + '"'),
+        "recommendations[0].number",
+        '- number: "' + "1" * 21 + '"',
+        "must be 20 characters or fewer",
+    ),
+    (
         "NUL character in text (found by the fuzzer: PostgreSQL cannot store it)",
         replace_line(VALID, "title: Plan further ahead", 'title: "Plan\\0 further ahead"'),
         "recommendations[0].title",
