@@ -1,0 +1,28 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from actions import demo_data
+from recommendations.models import Organisation
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate synthetic councils with reviews, actions and progress history, for "
+        "benchmarks and load tests (actions/demo_data.py). Deterministic for a seed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organisations", type=int, required=True)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, organisations: int, seed: int, **options):
+        if Organisation.objects.filter(slug__startswith="demo-").exists():
+            raise CommandError(
+                "This database already has generated councils: use an empty database."
+            )
+        started = time.monotonic()
+        sizes = demo_data.generate(organisations, seed)
+        self.stdout.write(f"Generated in {time.monotonic() - started:.1f} s:")
+        for line in sizes.lines():
+            self.stdout.write(f"  {line}")
