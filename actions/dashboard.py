@@ -211,11 +211,14 @@ class MonthPoint:
         return 100 - self.percent
 
 
-def completion_by_month(review: Review, day: datetime.date) -> list[MonthPoint]:
+def completion_by_month(
+    review: Review, day: datetime.date, *, total: int | None = None
+) -> list[MonthPoint]:
     """How many actions were complete at the end of each month, from the history.
 
     An action counts from the first update that marked it complete (or from the start, if
-    the plan already said so); the months are then added up, not the actions.
+    the plan already said so); the months are then added up, not the actions. Pass the
+    review's `total` of actions when it is already known (the dashboard's figures).
     """
     first_complete = (
         ProgressUpdate.objects.filter(
@@ -225,7 +228,8 @@ def completion_by_month(review: Review, day: datetime.date) -> list[MonthPoint]:
         .values("on")[:1]
     )
     actions = Action.objects.filter(review=review)
-    total = actions.count()
+    if total is None:
+        total = actions.count()
     per_month = (
         actions.annotate(completed_on=Subquery(first_complete, output_field=DateField()))
         .annotate(

@@ -68,7 +68,10 @@ def recommendation_for(
         .select_related("review__organisation", "parent", "response")
         .prefetch_related(
             "themes",
-            Prefetch("parts", queryset=Recommendation.objects.order_by("position")),
+            Prefetch(
+                "parts",
+                queryset=Recommendation.objects.select_related("response").order_by("position"),
+            ),
             Prefetch(
                 "follows",
                 queryset=RecommendationLink.objects.select_related("earlier__review__organisation"),
@@ -83,10 +86,18 @@ def recommendation_for(
                 "corrections",
                 queryset=TranscriptionCorrection.objects.select_related("corrected_by"),
             ),
-            "actions__owner",
+            # By lookup name: the actions app builds on this one (so its models are not
+            # imported here); owners come with the actions, leads in one more query.
+            Prefetch("actions", queryset=_actions_with_owner()),
             "actions__action_leads__lead",
         ),
         review__organisation__slug=organisation_slug,
         review__slug=review_slug,
         number=number,
     )
+
+
+def _actions_with_owner():
+    from django.apps import apps
+
+    return apps.get_model("actions", "Action").objects.select_related("owner")

@@ -33,6 +33,10 @@ def requires_two_factor(user: AbstractBaseUser) -> bool:
 
 
 def has_two_factor(user: AbstractBaseUser) -> bool:
+    # Signed-in users come with the answer (tracker.auth.AccountBackend.get_user).
+    known = getattr(user, "has_authenticator", None)
+    if known is not None:
+        return known
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 

@@ -28,6 +28,7 @@ def review_dashboard(
 ) -> HttpResponse:
     review = review_selectors.review_for(request.user, organisation_slug, review_slug)
     day, problem = as_at_from(request, earliest=review.started_on)
+    figures = dashboard.review_figures(review, day)
     return render(
         request,
         "actions/dashboard_review.html",
@@ -35,11 +36,11 @@ def review_dashboard(
             "review": review,
             "day": day,
             "as_at_problem": problem,
-            "figures": dashboard.review_figures(review, day),
+            "figures": figures,
             "by_theme": dashboard.figures_by_theme(review, day),
             "by_lead": dashboard.figures_by_lead(review, day),
             "without_actions": dashboard.recommendations_without_actions(review),
             "all_complete": dashboard.recommendations_all_complete(review, day),
-            "months": dashboard.completion_by_month(review, day),
+            "months": dashboard.completion_by_month(review, day, total=figures.total),
         },
     )
