@@ -26,12 +26,18 @@ def reviews_for(user) -> QuerySet[Review]:
     )
 
 
-def review_for(user, organisation_slug: str, review_slug: str) -> Review:
-    """One review the user may see (404 otherwise), with its framework and process."""
+REVIEW_PAGE_PARTS = ("peer_team", "themes", "milestones", "risks", "next_reviews")
+
+
+def review_for(
+    user, organisation_slug: str, review_slug: str, *, with_parts=REVIEW_PAGE_PARTS
+) -> Review:
+    """One review the user may see (404 otherwise), with the parts of it the page shows
+    (by default, all that the review's own page does: its framework and process)."""
     return get_object_or_404(
         Review.objects.visible_to(user)
         .select_related("organisation", "previous")
-        .prefetch_related("peer_team", "themes", "milestones", "risks", "next_reviews"),
+        .prefetch_related(*with_parts),
         organisation__slug=organisation_slug,
         slug=review_slug,
     )

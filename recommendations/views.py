@@ -89,7 +89,7 @@ def recommendation_correct(
 
 @require_POST
 def review_publish(request: HttpRequest, organisation_slug: str, review_slug: str) -> HttpResponse:
-    review = selectors.review_for(request.user, organisation_slug, review_slug)
+    review = selectors.review_for(request.user, organisation_slug, review_slug, with_parts=())
     publish = request.POST.get("publish") == "yes"
     services.publish_review(review=review, by=request.user, published=publish)
     messages.success(

@@ -1,22 +1,24 @@
 """Authentication backend: Django's ModelBackend, with the queries every page makes folded
 together. Every signed-in request loads the user; this loads their organisation membership
-and whether they have an authenticator in the same query, and all their permissions (their
+and their authenticator's id in the same query, and all their permissions (their
 own and their roles') in one more, instead of four."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q, Subquery
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class AccountBackend(ModelBackend):
     def get_user(self, user_id):
-        confirmed_authenticator = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        confirmed_authenticator = TOTPDevice.objects.filter(
+            user=OuterRef("pk"), confirmed=True
+        ).values("pk")[:1]
         user = (
             get_user_model()
             ._default_manager.select_related("membership")
-            .annotate(has_authenticator=Exists(confirmed_authenticator))
+            .annotate(authenticator_id=Subquery(confirmed_authenticator))
             .filter(pk=user_id)
             .first()
         )

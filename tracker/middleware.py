@@ -1,9 +1,12 @@
 import time
 
+import django_otp.middleware
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
@@ -106,3 +109,19 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("X-Request-ID", request.request_id)
         return response
+
+
+class OTPMiddleware(django_otp.middleware.OTPMiddleware):
+    """django-otp's middleware, without its query per request for someone signed in with
+    their authenticator: the user arrives with that device's id (AccountBackend.get_user),
+    so a device deleted or replaced still stops counting at the very next request."""
+
+    def _verify_user_sync(self, request, user):
+        authenticator_id = getattr(user, "authenticator_id", None)
+        if user.is_authenticated and authenticator_id is not None:
+            device = TOTPDevice(pk=authenticator_id, user_id=user.pk, confirmed=True)
+            if request.session.get(DEVICE_ID_SESSION_KEY) == device.persistent_id:
+                self._init_user_fields(user)
+                user.otp_device = device
+                return user
+        return super()._verify_user_sync(request, user)

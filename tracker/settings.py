@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks the user verified once they have given a one-time code (two-factor sign-in).
-    "django_otp.middleware.OTPMiddleware",
+    "tracker.middleware.OTPMiddleware",
     # Every page needs sign-in unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "tracker.middleware.SessionTimeoutMiddleware",

@@ -34,9 +34,8 @@ def requires_two_factor(user: AbstractBaseUser) -> bool:
 
 def has_two_factor(user: AbstractBaseUser) -> bool:
     # Signed-in users come with the answer (tracker.auth.AccountBackend.get_user).
-    known = getattr(user, "has_authenticator", None)
-    if known is not None:
-        return known
+    if hasattr(user, "authenticator_id"):
+        return user.authenticator_id is not None
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 

@@ -26,7 +26,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 def review_dashboard(
     request: HttpRequest, organisation_slug: str, review_slug: str
 ) -> HttpResponse:
-    review = review_selectors.review_for(request.user, organisation_slug, review_slug)
+    review = review_selectors.review_for(
+        request.user, organisation_slug, review_slug, with_parts=("milestones",)
+    )
     day, problem = as_at_from(request, earliest=review.started_on)
     figures = dashboard.review_figures(review, day)
     return render(

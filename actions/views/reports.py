@@ -45,7 +45,9 @@ def organisation_timeline(request: HttpRequest, organisation_slug: str) -> HttpR
 
 
 def _report_context(request: HttpRequest, organisation_slug: str, review_slug: str) -> dict:
-    review = review_selectors.review_for(request.user, organisation_slug, review_slug)
+    review = review_selectors.review_for(
+        request.user, organisation_slug, review_slug, with_parts=()
+    )
     day, problem = as_at_from(request, earliest=review.started_on)
     actions = reports.actions_for_report(review, day)
     return {

@@ -56,7 +56,9 @@ def collected_static() -> str:
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, *, workers: int = 1) -> Iterator[str]:
+def gunicorn(
+    database_url: str, *, workers: int = 1, secret_key: str | None = None
+) -> Iterator[str]:
     """A gunicorn instance of the app as production runs it (DEBUG off, the repository's
     gunicorn.conf.py, collected static files), on loopback over plain HTTP; its base URL."""
     port = free_port()
@@ -65,7 +67,7 @@ def gunicorn(database_url: str, *, workers: int = 1) -> Iterator[str]:
         cwd=settings.BASE_DIR,
         env=child_environment(
             DEBUG="false",
-            SECRET_KEY=SECRET_KEY,
+            SECRET_KEY=secret_key or SECRET_KEY,
             HTTPS="false",
             ALLOWED_HOSTS="127.0.0.1",
             STATIC_ROOT=collected_static(),

@@ -1,0 +1,131 @@
+"""`python manage.py benchmark`: time every page type on the generated dataset.
+
+Run on a database filled by `generate_demo_data`; prints a Markdown section for
+benchmarks/RESULTS.md (benchmarks/run does both, at two sizes)."""
+
+import datetime
+import statistics
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db.models import Count
+
+from actions.roles import PROGRAMME_OFFICE, VIEWER
+from benchmarks import pages as bench
+from recommendations.models import Membership, Organisation, Review
+
+
+class Command(BaseCommand):
+    help = "Time every page type, as each role, on the generated dataset (benchmarks/)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeats", type=int, default=20)
+        parser.add_argument("--no-gunicorn", action="store_true")
+
+    def handle(self, *args, repeats: int, no_gunicorn: bool, **options):
+        urls, organisation = bench.subject_pages()
+        users = bench.users_by_role(organisation)
+        councils = Organisation.objects.filter(slug__startswith="demo-").count()
+        from actions.models import Action, ProgressUpdate
+
+        out = self.stdout.write
+        out(f"## {councils} councils\n")
+        out(
+            f"{Action.objects.count():,} actions, {ProgressUpdate.objects.count():,} progress "
+            f"updates. {repeats} timed requests per page after one warm-up.\n"
+        )
+        out("| page | role | via | p50 ms | p95 ms | queries | bytes |")
+        out("| --- | --- | --- | ---: | ---: | ---: | ---: |")
+        results = {}
+        for role, user in users.items():
+            client = bench.signed_in_client(user)
+            for page, url in urls.items():
+                times, queries, size = bench.time_in_client(client, url, repeats)
+                result = bench.measure(
+                    times, page=page, role=role, via="test client", queries=queries, size=size
+                )
+                results[(page, role)] = result
+                out(result.row())
+
+        superuser = self.superuser(organisation)
+        admin_client = bench.signed_in_client(superuser)
+        times, queries, size = bench.time_in_client(
+            admin_client, "/django-admin/actions/action/", repeats
+        )
+        baseline = bench.measure(
+            times,
+            page="Django admin action changelist",
+            role="superuser",
+            via="test client",
+            queries=queries,
+            size=size,
+        )
+        out(baseline.row())
+
+        if not no_gunicorn:
+            self.over_gunicorn(users[PROGRAMME_OFFICE], urls, repeats)
+
+        out("\n### Against the Django admin changelist (p50, programme office)\n")
+        for page in ("action list, filtered", "action list", "dashboard"):
+            ours = results[(page, PROGRAMME_OFFICE)]
+            out(
+                f"- {page}: {ours.p50_ms:.0f} ms, {baseline.p50_ms / ours.p50_ms:.1f} times as fast"
+            )
+
+        rows, seconds, peak = bench.export_memory(bench.signed_in_client(self.lga_wide_viewer()))
+        out(
+            f"\n### CSV export\n\n{rows:,} actions streamed in {seconds:.1f} s; peak Python "
+            f"memory while streaming {peak:.1f} MB."
+        )
+
+        largest = (
+            Review.objects.annotate(n=Count("actions"))
+            .order_by("-n", "pk")
+            .select_related("organisation")[0]
+        )
+        self.pdf(largest, repeats=3)
+        out(f"\nMachine: {bench.machine()}. Measured {datetime.date.today():%-d %B %Y}.\n")
+
+    def pdf(self, review, repeats: int) -> None:
+        viewer = self.lga_wide_viewer()
+        client = bench.signed_in_client(viewer)
+        url = f"/organisations/{review.organisation.slug}/reviews/{review.slug}/report.pdf"
+        times, _, size = bench.time_in_client(client, url, repeats)
+        self.stdout.write(
+            f"\n### Scrutiny PDF\n\nThe largest review ({review.n} actions): median "
+            f"{statistics.median(times) / 1000:.2f} s, {size:,} bytes."
+        )
+
+    def over_gunicorn(self, user, urls: dict[str, str], repeats: int) -> None:
+        from tests.faults.serving import gunicorn
+
+        client = bench.signed_in_client(user)
+        cookie = (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+        database_url = settings.DATABASE_URL
+        with gunicorn(database_url, workers=2, secret_key=settings.SECRET_KEY) as base:
+            for page, url in urls.items():
+                times, size = bench.time_over_http(base, cookie, url, repeats)
+                result = bench.measure(
+                    times, page=page, role=PROGRAMME_OFFICE, via="gunicorn", queries=0, size=size
+                )
+                self.stdout.write(result.row().replace("| 0 |", "| n/a |"))
+
+    def superuser(self, organisation):
+        user, _ = get_user_model().objects.get_or_create(
+            username="benchmark-superuser", defaults={"is_superuser": True, "is_staff": True}
+        )
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.get_or_create(user=user, name="benchmark", confirmed=True)
+        return user
+
+    def lga_wide_viewer(self):
+        from django.contrib.auth.models import Group
+
+        user, _ = get_user_model().objects.get_or_create(username="benchmark-lga-viewer")
+        user.groups.set([Group.objects.get(name=VIEWER)])
+        Membership.objects.update_or_create(user=user, defaults={"organisation": None})
+        return user
