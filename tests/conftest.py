@@ -101,20 +101,9 @@ def other_council_officer(southampton, make_user):
 @pytest.fixture
 def signed_in(client):
     """A test client signed in as the given user (with two factors where the role needs them)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from tracker.two_factor import requires_two_factor
 
     def sign_in(user):
-        client.force_login(user)
-        if requires_two_factor(user):
-            # Admins must have passed the second step too: as if they had entered a code.
-            device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-        return client
+        return verified_client(user, client)
 
     return sign_in
 
@@ -143,3 +132,20 @@ def empty_database_url(tmp_path):
     yield f"postgres://{params['USER']}@{host}:{port}/{name}"
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def verified_client(user, client):
+    """`client` signed in as `user`; for a role that needs two factors, as if they had also
+    entered a code from their authenticator."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tracker.two_factor import requires_two_factor
+
+    client.force_login(user)
+    if requires_two_factor(user):
+        device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
