@@ -11,6 +11,7 @@ from recommendations.models import Recommendation, Review, Theme
 
 from .dashboard import NONE_VALUE, RAG_LABELS, STATUS_LABELS
 from .models import Lead, due_soon_at, not_smart, overdue_at, stale_at
+from .search import matching_action_ids
 
 SORTS = {
     "ref": ("review__started_on", "position"),
@@ -69,15 +70,10 @@ class ActionFilter(django_filters.FilterSet):
         )
 
     def search(self, queryset, name, value):
-        words = value.strip()
+        words = " ".join(value.split())
         if not words:
             return queryset
-        return queryset.filter(
-            Q(text__icontains=words)
-            | Q(recommendation__title__icontains=words)
-            | Q(recommendation__text__icontains=words)
-            | Q(updates__note__icontains=words)
-        ).distinct()
+        return queryset.filter(matching_action_ids(words))
 
     def by_status(self, queryset, name, value):
         return queryset.filter(status_at="" if value == NONE_VALUE else value)

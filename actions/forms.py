@@ -8,6 +8,7 @@ from django.core.validators import URLValidator
 from tracker.forms import GovukForm
 
 from .models import ActionStatus, Rag
+from .search import KINDS
 from .services import Evidence
 
 EVIDENCE_SLOTS = (1, 2)
@@ -124,3 +125,27 @@ class RecordProgressForm(GovukForm, forms.Form):
             if title and url:
                 items.append(Evidence(title=title, url=url))
         return items
+
+
+class SearchForm(GovukForm, forms.Form):
+    """What to search for, and (for "see all") which kind of result."""
+
+    q = forms.CharField(
+        label="Search recommendations, actions and progress updates",
+        help_text=(
+            'Every word must appear. Put "quotation marks" round a phrase, "or" between '
+            "words that may each match, and a minus sign before a word to leave it out."
+        ),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Search for 200 characters or fewer"},
+    )
+    kind = forms.ChoiceField(
+        choices=[("", "All")] + [(kind.key, kind.label) for kind in KINDS],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    layout = (Field.text("q", spellcheck="false"),)
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())

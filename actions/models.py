@@ -100,6 +100,14 @@ def stale_at(day: datetime.date) -> Q:
     )
 
 
+def status_label(status: str) -> str:
+    return ActionStatus(status).label if status else "Not recorded"
+
+
+def rag_label(rag: str) -> str:
+    return Rag(rag).label if rag else ""
+
+
 def not_smart() -> Q:
     """No due date, or no single accountable owner."""
     return Q(due_at__isnull=True) | Q(owner__isnull=True)
@@ -286,11 +294,11 @@ class Action(models.Model):
     @property
     def status_at_label(self) -> str:
         """The label of `status_at` (annotated by ActionQuerySet.as_at)."""
-        return ActionStatus(self.status_at).label if self.status_at else "Not recorded"
+        return status_label(self.status_at)
 
     @property
     def rag_at_label(self) -> str:
-        return Rag(self.rag_at).label if self.rag_at else ""
+        return rag_label(self.rag_at)
 
     def is_overdue_as_at(self, day: datetime.date) -> bool:
         """For actions annotated by as_at(day)."""
@@ -318,6 +326,11 @@ class ActionLead(models.Model):
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProgressUpdateQuerySet":
+        from recommendations.access import filter_by_organisation
+
+        return filter_by_organisation(self, user, "action__review__organisation")
+
     def update(self, **kwargs):
         raise AppendOnlyError("Progress updates are append-only; record a new one instead.")
 

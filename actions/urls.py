@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, lists, progress, reports
+from .views import dashboard, lists, progress, reports, search
 
 app_name = "actions"
 
@@ -10,6 +10,7 @@ action = f"{review}actions/<str:ref>/"
 urlpatterns = [
     path("my-actions/", progress.my_actions, name="my-actions"),
     path("actions/", lists.action_list, name="action-list"),
+    path("search/", search.search, name="search"),
     path(
         "actions/export.csv", lists.action_export, {"file_format": "csv"}, name="action-export-csv"
     ),

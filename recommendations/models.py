@@ -290,12 +290,21 @@ class Recommendation(models.Model):
         return f"{self.number}. {label[:80]}"
 
     def get_absolute_url(self) -> str:
+        return self._detail_url(self.number)
+
+    @property
+    def page_url(self) -> str:
+        """The page that shows this recommendation: a part is shown on its parent's.
+        Needs only the parent's number, not the parent's review (it is this one's)."""
+        return self._detail_url(self.parent.number if self.parent_id else self.number)
+
+    def _detail_url(self, number: str) -> str:
         return reverse(
             "recommendations:recommendation-detail",
             kwargs={
                 "organisation_slug": self.review.organisation.slug,
                 "review_slug": self.review.slug,
-                "number": self.number,
+                "number": number,
             },
         )
 

@@ -36,7 +36,7 @@ def review_for(
     (by default, all that the review's own page does: its framework and process)."""
     return get_object_or_404(
         Review.objects.visible_to(user)
-        .select_related("organisation", "previous")
+        .select_related("organisation", "previous__organisation")
         .prefetch_related(*with_parts),
         organisation__slug=organisation_slug,
         slug=review_slug,

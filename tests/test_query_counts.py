@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from actions.models import ActionLead, EvidenceLink, Lead, ProgressUpdate
-from recommendations.models import Membership, Response
+from recommendations.models import Membership, RecommendationLink, Response
 from tests.factories import (
     ActionFactory,
     OrganisationFactory,
@@ -19,7 +19,9 @@ from tests.factories import (
 def build(size: int, django_user_model):
     """One council with `size` recommendations (each with a part), 2 actions each, history."""
     organisation = OrganisationFactory(slug="bigshire")
-    review = ReviewFactory(organisation=organisation, slug="cpc-2020")
+    # With an earlier review, as generated and real councils have: the page links to it.
+    earlier = ReviewFactory(organisation=organisation, slug="cpc-2016")
+    review = ReviewFactory(organisation=organisation, slug="cpc-2020", previous=earlier)
     user = django_user_model.objects.create_user("lead", password="a-long-test-password")
     user.groups.add(Group.objects.get(name="Programme office"))
     Membership.objects.create(user=user, organisation=organisation)
@@ -27,6 +29,13 @@ def build(size: int, django_user_model):
     for n in range(size):
         recommendation = RecommendationFactory(review=review, number=str(n + 1), position=2 * n)
         Response.objects.create(recommendation=recommendation, stance="accepted")
+        # Each follows up one of the earlier review's, as the gap page shows.
+        RecommendationLink.objects.create(
+            later=recommendation,
+            earlier=RecommendationFactory(review=earlier, number=str(n + 1)),
+            position=0,
+            relation="recurs",
+        )
         # More parts per recommendation at the larger size, so a query per part shows.
         for part in range(1 + size // 30):
             RecommendationFactory(
@@ -70,7 +79,9 @@ PAGES = [
     ("/actions/?q=performance&overdue=true&sort=-due&as_at=2020-06-30", 12),
     ("/actions/export.csv", EXPORT_QUERIES := 5),
     ("/actions/export.xlsx", EXPORT_QUERIES),
-    ("/organisations/bigshire/gap/", 7),
+    ("/search/?q=performance", 8),
+    ("/search/?q=performance&kind=actions&page=2", 5),
+    ("/organisations/bigshire/gap/", 14),
     ("/organisations/bigshire/timeline/", 8),
     ("/organisations/bigshire/reviews/cpc-2020/report/", 10),
     ("/organisations/bigshire/reviews/cpc-2020/report.pdf", 10),

@@ -9,6 +9,7 @@ NAVIGATION = [
     ("Dashboard", "actions:dashboard", ("actions:dashboard", "actions:review-dashboard"), None),
     ("Actions", "actions:action-list", ("actions:action-list",), None),
     ("My actions", "actions:my-actions", ("actions:my-actions",), None),
+    ("Search", "actions:search", ("actions:search",), None),
     (
         "Load a review",
         "recommendations:import-new",

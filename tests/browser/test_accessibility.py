@@ -29,6 +29,9 @@ PAGES_FOR_EVERYONE = [
     "/dashboard/",
     "/actions/",
     "/actions/?overdue=true&sort=-due",
+    "/search/?q=budget",
+    "/search/?q=budget&kind=updates",
+    "/search/?q=" + "x" * 201,  # the error summary
     "/my-actions/",
     "/organisations/southampton/gap/",
     "/organisations/southampton/timeline/",
