@@ -1,6 +1,7 @@
 """Page-shaped reads for actions, each in a fixed number of queries."""
 
 import datetime
+import itertools
 from collections.abc import Iterable, Iterator
 
 from django.db.models import (
@@ -91,6 +92,38 @@ def filtered_actions(request) -> tuple[ActionFilter, datetime.date, str | None, 
     return ActionFilter(request.GET, actions, user=request.user, day=day), day, problem, sort
 
 
-def for_export(actions: QuerySet[Action]) -> Iterator[Action]:
-    """Stream the actions in chunks, each chunk with its leads in one query."""
-    return actions.iterator(chunk_size=2000)
+EXPORT_CHUNK = 2000
+EXPORT_FIELDS = (
+    "pk",
+    "review__organisation__name",
+    "review__title",
+    "review__slug",
+    "recommendation__number",
+    "ref",
+    "text",
+    "owner__name",
+    "timescale",
+    "due_at",
+    "status_at",
+    "rag_at",
+    "last_update_at",
+    "support",
+)
+
+
+def for_export(actions: QuerySet[Action]) -> Iterator[dict]:
+    """The actions as plain rows (dicts with EXPORT_FIELDS and "leads"), streamed in chunks,
+    each chunk's leads in one query. Rows rather than model instances: an export of every
+    council's actions builds seven objects a row otherwise, and spends most of its time
+    doing it."""
+    rows = actions.prefetch_related(None).values(*EXPORT_FIELDS).iterator(EXPORT_CHUNK)
+    for chunk in itertools.batched(rows, EXPORT_CHUNK):
+        leads: dict[int, list[str]] = {}
+        for action_id, name in (
+            ActionLead.objects.filter(action_id__in=[row["pk"] for row in chunk])
+            .order_by("action_id", "position")
+            .values_list("action_id", "lead__name")
+        ):
+            leads.setdefault(action_id, []).append(name)
+        for row in chunk:
+            yield {**row, "leads": "; ".join(leads.get(row["pk"], ()))}

@@ -9,6 +9,7 @@ from tracker.exports import csv_lines, xlsx_bytes
 from tracker.pagination import paginate
 
 from .. import selectors
+from ..models import rag_label, status_label
 
 EXPORT_HEADER = [
     "Organisation",
@@ -67,19 +68,19 @@ def action_export(request: HttpRequest, file_format: str) -> HttpResponse:
     return response
 
 
-def _row(action) -> list[object]:
+def _row(row: dict) -> list[object]:
     return [
-        action.review.organisation.name,
-        action.review.title or action.review.slug,
-        action.recommendation.number,
-        action.ref,
-        action.text,
-        "; ".join(link.lead.name for link in action.action_leads.all()),
-        action.owner.name if action.owner else "",
-        action.timescale,
-        action.due_at,
-        action.status_at_label,
-        action.rag_at_label,
-        action.last_update_at,
-        action.support,
+        row["review__organisation__name"],
+        row["review__title"] or row["review__slug"],
+        row["recommendation__number"],
+        row["ref"],
+        row["text"],
+        row["leads"],
+        row["owner__name"] or "",
+        row["timescale"],
+        row["due_at"],
+        status_label(row["status_at"]),
+        rag_label(row["rag_at"]),
+        row["last_update_at"],
+        row["support"],
     ]
