@@ -69,6 +69,20 @@ TOPICS = [
     "economic growth",
     "transformation",
 ]
+# Progress notes in the voice of a programme office; {topic} is the action's topic, so a
+# search finds the history of one subject rather than every update at once.
+NOTES = [
+    "Progress on {topic} reported to the programme board.",
+    "Business case for {topic} approved by Cabinet.",
+    "Consultation on {topic} closed; responses are being analysed.",
+    "Recruitment to the {topic} lead post delayed by a second advert.",
+    "Member briefing on {topic} held; scrutiny asked for a further report.",
+    "Project plan for {topic} agreed with partners; milestones set.",
+    "Budget pressure on {topic} flagged to the finance team.",
+    "Workshop with staff on {topic}; findings fed into the delivery plan.",
+    "Peer mentor support on {topic} arranged through the LGA.",
+    "Audit committee reviewed the risks to {topic}.",
+]
 ROLES = [
     "Chief Executive",
     "Director of Finance",
@@ -108,6 +122,33 @@ def generate(organisations: int, seed: int, *, start: int = 0) -> Sizes:
     return sizes
 
 
+def review_with_actions(organisation: Organisation, actions: int) -> Review:
+    """A review of `organisation` with `actions` actions or a few more (ten to each
+    recommendation, with their histories), made once: larger than a generated peer
+    challenge ever is, to time the scrutiny report of a review that size."""
+    slug = f"large-{actions}"
+    existing = Review.objects.filter(organisation=organisation, slug=slug).first()
+    if existing:
+        return existing
+    rng = random.Random(f"large-{organisation.slug}-{actions}")  # noqa: S311 - demo data
+    started = datetime.date(LAST_YEAR, 3, 1)
+    with transaction.atomic():
+        review = Review.objects.create(
+            organisation=organisation,
+            slug=slug,
+            kind=ReviewKind.EXTERNAL_REVIEW,
+            title=f"Improvement review with {actions} actions (generated)",
+            conducted_by="Local Government Association",
+            started_on=started,
+            ended_on=started + datetime.timedelta(days=4),
+        )
+        sizes = Sizes()
+        recommendations = _recommendations(rng, review, sizes, count=-(-actions // 10))
+        leads = list(Lead.objects.filter(organisation=organisation))
+        _actions(rng, review, recommendations, leads, sizes, each=10)
+    return review
+
+
 def _council(rng: random.Random, number: int, sizes: Sizes) -> None:
     name = f"{rng.choice(PLACES)}{rng.choice(ENDINGS)} {rng.choice(KINDS)} (demo)"
     organisation = Organisation.objects.create(slug=f"demo-{number:04d}", name=name)
@@ -138,8 +179,8 @@ def _council(rng: random.Random, number: int, sizes: Sizes) -> None:
         year += rng.choice((3, 4, 4, 5))
 
 
-def _recommendations(rng, review: Review, sizes: Sizes) -> list[Recommendation]:
-    count = rng.randint(6, 12)
+def _recommendations(rng, review: Review, sizes: Sizes, count: int = 0) -> list[Recommendation]:
+    count = count or rng.randint(6, 12)
     top = Recommendation.objects.bulk_create(
         Recommendation(
             review=review,
@@ -192,13 +233,16 @@ def _links(rng, later: list[Recommendation], earlier: list[Recommendation], size
     sizes.links += len(chosen)
 
 
-def _actions(rng, review: Review, recommendations, leads: list[Lead], sizes: Sizes) -> None:
+def _actions(
+    rng, review: Review, recommendations, leads: list[Lead], sizes: Sizes, each: int = 0
+) -> None:
     actions, histories, lead_choices = [], [], []
     for recommendation in recommendations:
-        for k in range(rng.randint(3, 8)):
+        for k in range(each or rng.randint(3, 8)):
             owner = rng.choice(leads)
             due = review.started_on + datetime.timedelta(days=rng.randint(90, 900))
-            history = _history(rng, review.started_on, due)
+            topic = rng.choice(TOPICS)
+            history = _history(rng, review.started_on, due, topic)
             last = history[-1] if history else None
             actions.append(
                 Action(
@@ -206,7 +250,7 @@ def _actions(rng, review: Review, recommendations, leads: list[Lead], sizes: Siz
                     recommendation=recommendation,
                     position=len(actions),
                     ref=f"{recommendation.number}-{chr(ord('a') + k)}",
-                    text=f"Agree and deliver a plan for {rng.choice(TOPICS)}.",
+                    text=f"Agree and deliver a plan for {topic}.",
                     owner=owner,
                     timescale=due.strftime("By %B %Y"),
                     due=due,
@@ -239,7 +283,7 @@ def _actions(rng, review: Review, recommendations, leads: list[Lead], sizes: Siz
     sizes.progress_updates += len(updates)
 
 
-def _history(rng, started: datetime.date, due: datetime.date) -> list[ProgressUpdate]:
+def _history(rng, started: datetime.date, due: datetime.date, topic: str) -> list[ProgressUpdate]:
     """Roughly monthly updates from two months after the review, ending when complete."""
     updates = []
     day = started + datetime.timedelta(days=rng.randint(45, 75))
@@ -252,7 +296,7 @@ def _history(rng, started: datetime.date, due: datetime.date) -> list[ProgressUp
                 on=day,
                 status=ActionStatus.COMPLETE if complete else ActionStatus.IN_PROGRESS,
                 rag=Rag.GREEN if complete else (Rag.RED if late else rng.choice(RAGS)),
-                note=f"Progress reported to the programme board ({len(updates) + 1}).",
+                note=rng.choice(NOTES).format(topic=topic),
                 author="Programme office",
             )
         )
