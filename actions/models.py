@@ -387,7 +387,11 @@ class ProgressUpdate(models.Model):
                 condition=choices_check("rag", Rag, blank=True), name="progress_update_rag_valid"
             ),
         ]
-        indexes = [models.Index(fields=["action", "-on"], name="progress_update_latest")]
+        indexes = [
+            models.Index(fields=["action", "-on"], name="progress_update_latest"),
+            # Search reads the newest matches a date window at a time (actions/search.py).
+            models.Index(fields=["on"], name="progress_update_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action.ref} on {self.on:%Y-%m-%d}"

@@ -18,6 +18,8 @@ filter `marked` escapes the whole text first and only then turns them into <mark
 a match can never smuggle markup onto the page.
 """
 
+import datetime
+import itertools
 import re
 import shlex
 from dataclasses import dataclass
@@ -33,9 +35,11 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import Expression
 from django.db.models.functions import Replace
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from recommendations.models import Recommendation
@@ -47,6 +51,8 @@ CONFIG = "english"
 # Counting every match of a common word across the country costs more than it tells
 # anyone: past this many, the page says "more than" and shows the most recent.
 MOST_RESULTS = 1000
+# Where the newest matches are looked for first, in days back from today (see newest_of).
+RECENT_WINDOWS = (365, 4 * 365)
 HEADLINE_WORDS = 35
 
 
@@ -130,7 +136,7 @@ def ranked[Q_: QuerySet](queryset: Q_, words: str, *, newest: str) -> Q_:
         # Ranking reads each match's text again, and a common word across every council
         # matches a hundred thousand updates: rank the newest MOST_RESULTS matches, which
         # are all the page would show anyway, rather than all of them.
-        newest_matches = found.order_by(f"-{newest}", "-pk").values("pk")[:MOST_RESULTS]
+        newest_matches = newest_of(found, newest)
         query = SearchQuery(words, config=CONFIG, search_type="websearch")
         return (
             queryset.filter(pk__in=newest_matches)
@@ -138,6 +144,43 @@ def ranked[Q_: QuerySet](queryset: Q_, words: str, *, newest: str) -> Q_:
             .order_by("-rank", f"-{newest}", "-pk")
         )
     return found.annotate(rank=Value(0.0)).order_by(f"-{newest}", "-pk")
+
+
+def newest_of(found: QuerySet, newest: str) -> QuerySet:
+    """The keys of the newest MOST_RESULTS rows of `found`, newest by the date `newest`.
+
+    Sorting every match by date means reading every matching row: a word in a tenth of a
+    million updates took 300 ms. When the date is the model's own (indexed) column, the
+    matches are read a window at a time instead (the last year, the three before it, then
+    the rest), each window's newest first, and PostgreSQL stops reading windows once it has
+    enough rows, so a common word reads only its last year's matches. The windows run in
+    order (UNION ALL under a LIMIT), which yields the same rows as one sort of them all.
+    """
+    if LOOKUP_SEP in newest:
+        return found.order_by("-" + newest, "-pk").values("pk")[:MOST_RESULTS]
+
+    # Each window in order of its date plus nothing, not of the date column itself. With the
+    # column, PostgreSQL may walk the date index newest first testing each row until it has
+    # enough: quick for a common word, the whole table (over a second) for two common words
+    # that never meet, as it cannot tell them apart. With the expression it reads a window's
+    # matches through both indexes and sorts them: at worst, all of one window's matches.
+    newest_first = ExpressionWrapper(
+        F(newest) + datetime.timedelta(0), output_field=DateTimeField()
+    ).desc()
+
+    def keys(rows: QuerySet) -> QuerySet:
+        return rows.order_by(newest_first, "-pk").values("pk")[:MOST_RESULTS]
+
+    today = timezone.localdate()
+    cut_offs = [today - datetime.timedelta(days=days) for days in RECENT_WINDOWS]
+    windows = [found.filter(**{f"{newest}__gte": cut_offs[0]})]
+    windows += [
+        found.filter(**{f"{newest}__lt": later, f"{newest}__gte": earlier})
+        for later, earlier in itertools.pairwise(cut_offs)
+    ]
+    windows.append(found.filter(**{f"{newest}__lt": cut_offs[-1]}))
+    newest_window, *older = (keys(window) for window in windows)
+    return newest_window.union(*older, all=True).order_by()[:MOST_RESULTS]
 
 
 def with_headlines[Q_: QuerySet](queryset: Q_, words: str) -> Q_:

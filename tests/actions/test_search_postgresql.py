@@ -1,6 +1,8 @@
 """Full-text search on PostgreSQL: English stemming, ranking, the websearch syntax, and the
 GIN indexes of migration 0007 actually serving the queries search makes."""
 
+import datetime
+
 import pytest
 from django.db import connection
 
@@ -109,3 +111,22 @@ def test_an_updates_stored_document_equals_the_one_computed_from_its_note():
 
     assert documents[update.pk] == ("'close':5A 'consult':1A 'deliveri':4A 'hous':3A",) * 2
     assert documents[empty.pk] == ("",) * 2
+
+
+@pytest.mark.parametrize("limit", [2, 3, 5, 10])
+def test_ranking_considers_the_newest_matches_across_the_date_windows(monkeypatch, limit):
+    # Matches in the last year, in the three years before, and older, out of date order;
+    # with room for `limit` of them, search must pick exactly the `limit` newest.
+    today = datetime.date.today()
+    days_ago = [3000, 20, 400, 2000, 900, 100, 5000, 1500]
+    action = ActionFactory()
+    for days in days_ago:
+        ProgressUpdateFactory(action=action, on=today - datetime.timedelta(days=days), note="Bins")
+    ProgressUpdateFactory(action=action, on=today, note="Nothing to see")
+    monkeypatch.setattr(search, "MOST_RESULTS", limit)
+
+    newest = search.newest_of(search.matching(ProgressUpdate.objects.all(), "bins"), "on")
+    picked = ProgressUpdate.objects.filter(pk__in=newest)
+
+    expected = sorted(days_ago)[:limit]
+    assert sorted((today - update.on).days for update in picked) == expected
