@@ -42,6 +42,21 @@ def test_filters_narrow_the_list(client_2017):
     assert refs(overdue) == ["3-b"]
 
 
+def test_the_filter_form_offers_the_councils_choices_and_keeps_the_ones_applied(client_2017):
+    review = client_2017.review
+    capacity = Theme.objects.get(review=review, key="capacity")
+
+    html = client_2017.get(
+        "/actions/", {"review": review.pk, "theme": capacity.pk, "status": "complete"}
+    ).content.decode()
+
+    assert f'<option value="{review.pk}" selected>{review}</option>' in html
+    assert f'<option value="{capacity.pk}" selected>' in html
+    assert '<option value="complete" selected>Complete</option>' in html
+    assert '<option value="" selected>Any</option>' in html  # the RAG filter, not applied
+    assert html.count(" selected>") == 5  # those three, RAG and lead
+
+
 def test_sorting_by_due_date_puts_dated_actions_in_order(client_2017):
     response = client_2017.get("/actions/", {"review": client_2017.review.pk, "sort": "due"})
 
