@@ -21,3 +21,8 @@ STORAGES = {
 # Serve static files from the finders, as in development: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The browser tests' live server answers each browser connection in a thread that keep-alive
+# holds open; a persistent database connection there outlives the run and stops PostgreSQL
+# dropping the test database ("being accessed by other users"). Close it as each request ends.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
