@@ -64,7 +64,7 @@ class Command(BaseCommand):
         out(baseline.row())
 
         if not no_gunicorn:
-            self.over_gunicorn(users[PROGRAMME_OFFICE], urls, repeats)
+            self.over_gunicorn(users, urls, repeats)
 
         out("\n### Against the Django admin changelist (p50, programme office)\n")
         for page in ("action list, filtered", "action list", "dashboard"):
@@ -106,21 +106,21 @@ class Command(BaseCommand):
             f"{size:,} bytes ({repeats} timed)."
         )
 
-    def over_gunicorn(self, user, urls: dict[str, str], repeats: int) -> None:
+    def over_gunicorn(self, users: dict[str, object], urls: dict[str, str], repeats: int) -> None:
+        """The same pages as each role through gunicorn (two workers, DEBUG off), as served."""
         from tests.faults.serving import gunicorn
 
-        client = bench.signed_in_client(user)
-        cookie = (
-            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-        )
-        database_url = settings.DATABASE_URL
-        with gunicorn(database_url, workers=2, secret_key=settings.SECRET_KEY) as base:
-            for page, url in urls.items():
-                times, size = bench.time_over_http(base, cookie, url, repeats)
-                result = bench.measure(
-                    times, page=page, role=PROGRAMME_OFFICE, via="gunicorn", queries=0, size=size
-                )
-                self.stdout.write(result.row().replace("| 0 |", "| n/a |"))
+        with gunicorn(settings.DATABASE_URL, workers=2, secret_key=settings.SECRET_KEY) as base:
+            for role, user in users.items():
+                client = bench.signed_in_client(user)
+                session = client.cookies[settings.SESSION_COOKIE_NAME].value
+                cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+                for page, url in urls.items():
+                    times, size = bench.time_over_http(base, cookie, url, repeats)
+                    result = bench.measure(
+                        times, page=page, role=role, via="gunicorn", queries=0, size=size
+                    )
+                    self.stdout.write(result.row().replace("| 0 |", "| n/a |"))
 
     def superuser(self, organisation):
         user, _ = get_user_model().objects.get_or_create(
