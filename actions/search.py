@@ -101,6 +101,11 @@ def computed_document(model) -> SearchVector:
     return reduce(lambda left, right: left + right, vectors)
 
 
+def search_query(words: str) -> SearchQuery:
+    """`words` as people type them into a search box (PostgreSQL's websearch syntax)."""
+    return SearchQuery(words, config=CONFIG, search_type="websearch")
+
+
 def terms_of(words: str) -> list[str]:
     """The words and "quoted phrases" of a search, for the SQLite fallback."""
     try:
@@ -114,8 +119,9 @@ def matching[Q_: QuerySet](queryset: Q_, words: str) -> Q_:
     """The rows of `queryset` whose searched text matches `words`, unordered."""
     model = queryset.model
     if uses_full_text():
-        query = SearchQuery(words, config=CONFIG, search_type="websearch")
-        return queryset.alias(search_document=document(model)).filter(search_document=query)
+        return queryset.alias(search_document=document(model)).filter(
+            search_document=search_query(words)
+        )
     fields = [name for name, _ in FIELDS[model]]
     terms = terms_of(words)
     if not terms:
@@ -137,10 +143,9 @@ def ranked[Q_: QuerySet](queryset: Q_, words: str, *, newest: str) -> Q_:
         # matches a hundred thousand updates: rank the newest MOST_RESULTS matches, which
         # are all the page would show anyway, rather than all of them.
         newest_matches = newest_of(found, newest)
-        query = SearchQuery(words, config=CONFIG, search_type="websearch")
         return (
             queryset.filter(pk__in=newest_matches)
-            .annotate(rank=SearchRank(document(queryset.model), query))
+            .annotate(rank=SearchRank(document(queryset.model), search_query(words)))
             .order_by("-rank", f"-{newest}", "-pk")
         )
     return found.annotate(rank=Value(0.0)).order_by(f"-{newest}", "-pk")
@@ -188,7 +193,7 @@ def with_headlines[Q_: QuerySet](queryset: Q_, words: str) -> Q_:
     sort and limit, so only for the rows a page fetches; SQLite's come from `headline`."""
     if not uses_full_text():
         return queryset
-    query = SearchQuery(words, config=CONFIG, search_type="websearch")
+    query = search_query(words)
     options = {
         "config": CONFIG,
         "start_sel": MARK_START,

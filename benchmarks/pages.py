@@ -35,13 +35,14 @@ class Measure:
     via: str
     p50_ms: float
     p95_ms: float
-    queries: int
+    queries: int | None  # None where they cannot be counted (another process's)
     size: int
 
     def row(self) -> str:
+        queries = "n/a" if self.queries is None else self.queries
         return (
             f"| {self.page} | {self.role} | {self.via} | {self.p50_ms:.0f} | {self.p95_ms:.0f} "
-            f"| {self.queries} | {self.size:,} |"
+            f"| {queries} | {self.size:,} |"
         )
 
 
