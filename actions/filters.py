@@ -64,10 +64,8 @@ class ActionFilter(django_filters.FilterSet):
         reviews = Review.objects.visible_to(user).select_related("organisation")
         self.filters["review"].queryset = reviews
         self.filters["recommendation"].queryset = Recommendation.objects.visible_to(user)
-        self.filters["theme"].queryset = Theme.objects.filter(review__in=reviews)
-        self.filters["lead"].queryset = Lead.objects.filter(
-            organisation__in=reviews.values("organisation")
-        )
+        self.filters["theme"].queryset = Theme.objects.visible_to(user)
+        self.filters["lead"].queryset = Lead.objects.visible_to(user)
 
     def search(self, queryset, name, value):
         words = " ".join(value.split())

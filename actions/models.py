@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.models import Organisation, Recommendation, Review, choices_check
+from tracker.access import RestrictedQuerySet
 from tracker.models import AppendOnlyError
 
 
@@ -39,6 +40,9 @@ class Lead(models.Model):
         related_name="leads",
         help_text="The user account of this person, if they sign in to the tracker.",
     )
+
+    organisation_path = "organisation"
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -113,12 +117,7 @@ def not_smart() -> Q:
     return Q(due_at__isnull=True) | Q(owner__isnull=True)
 
 
-class ActionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ActionQuerySet":
-        from recommendations.access import filter_by_organisation
-
-        return filter_by_organisation(self, user, "review__organisation")
-
+class ActionQuerySet(RestrictedQuerySet):
     def led_by(self, user) -> "ActionQuerySet":
         """Actions the user leads or owns, through the leads linked to their account."""
         return self.filter(Q(action_leads__lead__user=user) | Q(owner__user=user)).distinct()
@@ -248,16 +247,11 @@ class Action(models.Model):
     # people editing at once cannot silently overwrite each other.
     version = models.PositiveIntegerField(default=0)
 
+    organisation_path = "review__organisation"
     objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "position"]
-        permissions = [
-            ("record_progress_on_own", "Can record progress on the actions they lead or own"),
-            ("record_progress_on_any", "Can record progress on any action of the organisation"),
-            ("assign_action_leads", "Can assign leads and owners to actions"),
-            ("set_action_due_dates", "Can set the due dates of actions"),
-        ]
         constraints = [
             models.UniqueConstraint(fields=["review", "ref"], name="action_ref_unique_per_review"),
             models.CheckConstraint(
@@ -307,6 +301,16 @@ class Action(models.Model):
     def is_overdue(self, on: datetime.date) -> bool:
         return bool(self.due and self.due < on and self.current_status not in CLOSED_STATUSES)
 
+    def is_led_or_owned_by(self, user) -> bool:
+        """Whether the user is linked to one of the action's leads or to its owner (what
+        lets an officer record progress; tracker.access asks). Reads the prefetched
+        `action_leads__lead` and `owner` when the selector provided them."""
+        if not user.is_authenticated:
+            return False
+        if self.owner_id and self.owner.user_id == user.pk:
+            return True
+        return any(link.lead.user_id == user.pk for link in self.action_leads.all())
+
 
 class ActionLead(models.Model):
     """Links an action to a lead, keeping the order in which the plan named them."""
@@ -314,6 +318,9 @@ class ActionLead(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="action_leads")
     lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="action_leads")
     position = models.PositiveIntegerField()
+
+    organisation_path = "action__review__organisation"
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "position"]
@@ -325,12 +332,7 @@ class ActionLead(models.Model):
         return f"{self.lead} leads {self.action.ref}"
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProgressUpdateQuerySet":
-        from recommendations.access import filter_by_organisation
-
-        return filter_by_organisation(self, user, "action__review__organisation")
-
+class ProgressUpdateQuerySet(RestrictedQuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Progress updates are append-only; record a new one instead.")
 
@@ -374,6 +376,7 @@ class ProgressUpdate(models.Model):
         related_name="progress_updates",
     )
 
+    organisation_path = "action__review__organisation"
     objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
@@ -427,6 +430,9 @@ class EvidenceLink(models.Model):
     position = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     url = models.URLField(max_length=2000)
+
+    organisation_path = "update__action__review__organisation"
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["update", "position"]

@@ -5,9 +5,13 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+
+from tracker.access import Verb, can
+from tracker.audit import acting_as
 
 from .models import Action, EvidenceLink, ProgressUpdate
 
@@ -111,11 +115,15 @@ def record_progress(
 ) -> ProgressUpdate:
     """Record an officer's update from the browser, dated today (UK time).
 
-    Raises StaleVersion, writing nothing, when the action has changed since the officer's
-    form showed `seen_version`. Otherwise appends exactly one update (see append_update).
-    Access is the caller's to check (actions.access.can_record_progress).
+    Raises PermissionDenied, writing nothing, when `by` may not record progress on the
+    action (tracker.access: officers on what they lead or own, the programme office on any
+    action of the council); StaleVersion, writing nothing, when the action has changed
+    since the officer's form showed `seen_version`. Otherwise appends exactly one update
+    (see append_update).
     """
-    with transaction.atomic():
+    if not can(by, Verb.RECORD_PROGRESS, _with_people(action)):
+        raise PermissionDenied("You may not record progress on this action.")
+    with transaction.atomic(), acting_as(by):
         # Lock the row so two submissions are taken one at a time; the version check then
         # sees the other's update.
         locked = Action.objects.select_for_update().get(pk=action.pk)
@@ -137,3 +145,17 @@ def record_progress(
             due_change_reason=due_change_reason,
             evidence=evidence,
         )
+
+
+def _with_people(action: Action) -> Action:
+    """The action with what the access question reads (its organisation, leads and owner),
+    fetched afresh unless the caller's selector already loaded them."""
+    if hasattr(action, "_prefetched_objects_cache") and "action_leads" in (
+        action._prefetched_objects_cache
+    ):
+        return action
+    return (
+        Action.objects.select_related("review", "owner")
+        .prefetch_related("action_leads__lead")
+        .get(pk=action.pk)
+    )

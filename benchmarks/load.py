@@ -10,11 +10,10 @@ from collections import Counter
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from actions.models import Action, ActionLead, Lead, ProgressUpdate
-from actions.roles import OFFICER
 from recommendations.models import Membership, Organisation
+from tracker.access import Role
 
 NOTE_PREFIX = "Load test"
 
@@ -35,14 +34,14 @@ def prepare(officers: int, base_url: str) -> dict:
         raise RuntimeError(f"Only {len(actions)} open actions to share among {officers} officers.")
     run = secrets.token_hex(4)
     password = secrets.token_urlsafe(16)
-    group = Group.objects.get(name=OFFICER)
     people = []
     for number, action in enumerate(actions):
         user, _ = get_user_model().objects.get_or_create(username=f"load-officer-{number:02d}")
         user.set_password(password)
         user.save()
-        user.groups.set([group])
-        Membership.objects.update_or_create(user=user, defaults={"organisation": organisation})
+        Membership.objects.update_or_create(
+            user=user, defaults={"organisation": organisation, "role": Role.OFFICER}
+        )
         lead, _ = Lead.objects.get_or_create(
             organisation=organisation, name=f"Load test officer {number:02d}", user=user
         )

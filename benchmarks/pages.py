@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,11 +20,11 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actions.models import Action, Lead
-from actions.roles import ADMIN, OFFICER, PROGRAMME_OFFICE, VIEWER
 from recommendations.models import Membership, Organisation, Review
+from tracker.access import Role
 
 HOST = "127.0.0.1"
-ROLES = [VIEWER, OFFICER, PROGRAMME_OFFICE, ADMIN]
+ROLES = [Role.VIEWER, Role.OFFICER, Role.PROGRAMME_OFFICE, Role.ADMIN]
 
 
 @dataclass
@@ -82,14 +81,14 @@ def users_by_role(organisation: Organisation) -> dict[str, object]:
     first lead's actions; the admin has passed two-factor sign-in."""
     users = {}
     for role in ROLES:
-        username = f"benchmark-{role.lower().replace(' ', '-')}"
-        user, _ = get_user_model().objects.get_or_create(username=username)
-        user.groups.set([Group.objects.get(name=role)])
-        Membership.objects.update_or_create(user=user, defaults={"organisation": organisation})
-        users[role] = user
+        user, _ = get_user_model().objects.get_or_create(username=f"benchmark-{role}")
+        Membership.objects.update_or_create(
+            user=user, defaults={"organisation": organisation, "role": role}
+        )
+        users[role.label] = user
     lead = Lead.objects.filter(organisation=organisation).order_by("pk").first()
-    Lead.objects.filter(pk=lead.pk).update(user=users[OFFICER])
-    TOTPDevice.objects.get_or_create(user=users[ADMIN], name="benchmark", confirmed=True)
+    Lead.objects.filter(pk=lead.pk).update(user=users[Role.OFFICER.label])
+    TOTPDevice.objects.get_or_create(user=users[Role.ADMIN.label], name="benchmark", confirmed=True)
     return users
 
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from . import access
+from tracker.access import RestrictedQuerySet, Role
 
 
 def choices_check(field: str, choices: type[models.TextChoices], *, blank: bool = False) -> Q:
@@ -21,16 +21,12 @@ def choices_check(field: str, choices: type[models.TextChoices], *, blank: bool 
     return allowed | Q(**{field: ""}) if blank else allowed
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "OrganisationQuerySet":
-        return access.filter_by_organisation(self, user, "")
-
-
 class Organisation(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
 
-    objects = OrganisationQuerySet.as_manager()
+    organisation_path = ""
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -66,9 +62,11 @@ class ReviewKind(models.TextChoices):
     INTERNAL_REVIEW = "internal-review", "Internal review"
 
 
-class ReviewQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ReviewQuerySet":
-        return access.filter_by_organisation(self, user, "organisation")
+class ReviewQuerySet(RestrictedQuerySet):
+    def published(self) -> "ReviewQuerySet":
+        """The reviews whose action plans have a public page: the one deliberate way to a
+        council's data without signing in (actions.views.reports.public_action_plan)."""
+        return self.filter(is_published=True)
 
     def in_load_order(self) -> "ReviewQuerySet":
         """Oldest first, as they were loaded: a review file can only link to reviews loaded
@@ -126,15 +124,11 @@ class Review(models.Model):
         related_name="+",
     )
 
+    organisation_path = "organisation"
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "started_on", "slug"]
-        permissions = [
-            ("load_review_files", "Can load review files"),
-            ("correct_transcription", "Can correct the transcription of a peer team's words"),
-            ("publish_review", "Can publish a review's action plan"),
-        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "slug"], name="review_slug_unique_per_organisation"
@@ -171,6 +165,9 @@ class PeerTeamMember(models.Model):
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=300, blank=True)
 
+    organisation_path = "review__organisation"
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["review", "position"]
         constraints = [
@@ -192,6 +189,9 @@ class Theme(models.Model):
     title = models.CharField(max_length=300)
     question = models.TextField(blank=True)
 
+    organisation_path = "review__organisation"
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["review", "position"]
         constraints = [
@@ -208,6 +208,9 @@ class Milestone(models.Model):
     title = models.CharField(max_length=300)
     due = models.DateField(null=True, blank=True)
     done_on = models.DateField(null=True, blank=True)
+
+    organisation_path = "review__organisation"
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "position"]
@@ -236,6 +239,9 @@ class Risk(models.Model):
     impact = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
     mitigation = models.TextField(blank=True)
 
+    organisation_path = "review__organisation"
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["review", "position"]
         constraints = [
@@ -256,10 +262,7 @@ class Risk(models.Model):
         return self.title
 
 
-class RecommendationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "RecommendationQuerySet":
-        return access.filter_by_organisation(self, user, "review__organisation")
-
+class RecommendationQuerySet(RestrictedQuerySet):
     def top_level(self) -> "RecommendationQuerySet":
         return self.filter(parent__isnull=True)
 
@@ -275,6 +278,7 @@ class Recommendation(models.Model):
     text = models.TextField(blank=True, help_text="The peer team's wording, verbatim.")
     themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations")
 
+    organisation_path = "review__organisation"
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:
@@ -327,6 +331,9 @@ class Response(models.Model):
     incorporated = models.TextField(blank=True, help_text="How this has been incorporated.")
     responded_on = models.DateField(null=True, blank=True)
 
+    organisation_path = "recommendation__review__organisation"
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -356,6 +363,9 @@ class RecommendationLink(models.Model):
     relation = models.CharField(max_length=20, choices=Relation.choices)
     assessment = models.TextField(blank=True)
     quote = models.TextField(blank=True, help_text="A verbatim sentence from the later report.")
+
+    organisation_path = "later__review__organisation"
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["later", "position"]
@@ -387,6 +397,18 @@ class Membership(models.Model):
         related_name="members",
         help_text="Leave empty for an LGA-wide user who may see every organisation.",
     )
+    # What the user may do there: tracker.access.ROLE_VERBS says what each role allows.
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+
+    organisation_path = "organisation"
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=choices_check("role", Role), name="membership_role_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} at {self.organisation or 'all organisations'}"
@@ -411,6 +433,9 @@ class TranscriptionCorrection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     corrected_at = models.DateTimeField(auto_now_add=True)
+
+    organisation_path = "recommendation__review__organisation"
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["recommendation", "-corrected_at", "-pk"]
@@ -457,6 +482,14 @@ class ReviewImport(models.Model):
     review = models.ForeignKey(
         Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
     )
+    # The council the file is for, once it exists: an LGA-wide admin's upload for a council
+    # new to the tracker has none until it is loaded, and only LGA-wide users see it.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="imports"
+    )
+
+    organisation_path = "organisation"
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

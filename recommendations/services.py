@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import access
+from tracker.access import Verb, can
+from tracker.audit import acting_as
+
 from .models import Recommendation, Review, TranscriptionCorrection
 
 
@@ -13,14 +15,15 @@ def correct_transcription(
 ) -> TranscriptionCorrection:
     """Correct how the peer team's words were typed up (title or wording).
 
-    Side effects, in order: refuses anyone but an administrator; records the correction with
-    the words before and after; changes the recommendation. Both in one transaction.
+    Side effects, in order: refuses anyone but an administrator of the council; records
+    the correction with the words before and after; changes the recommendation. Both in one
+    transaction.
     """
-    if not access.can_correct_transcription(by):
-        raise PermissionDenied("Only an administrator may correct a transcription.")
+    if not can(by, Verb.CORRECT_TRANSCRIPTION, recommendation):
+        raise PermissionDenied("Only an administrator of the council may correct a transcription.")
     if field not in {"title", "text"}:
         raise ValidationError("Only the title or the wording can be corrected.")
-    with transaction.atomic():
+    with transaction.atomic(), acting_as(by):
         locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         before = getattr(locked, field)
         if before == text:
@@ -41,12 +44,12 @@ def correct_transcription(
 def publish_review(*, review: Review, by, published: bool) -> Review:
     """Publish (or withdraw) a review's action plan on its public page.
 
-    Side effects: refuses anyone without the publishing permission; records who published
-    it and when.
+    Side effects: refuses anyone who may not manage the council's plan; records who
+    published it and when.
     """
-    if not by.has_perm("recommendations.publish_review"):
-        raise PermissionDenied("Only the programme office may publish an action plan.")
-    with transaction.atomic():
+    if not can(by, Verb.MANAGE_PLAN, review):
+        raise PermissionDenied("Only the council's programme office may publish its action plan.")
+    with transaction.atomic(), acting_as(by):
         locked = Review.objects.select_for_update().get(pk=review.pk)
         locked.is_published = published
         locked.published_at = timezone.now() if published else None

@@ -5,11 +5,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tracker.access import Verb, can
 from tracker.as_at import as_at_from
 from tracker.models import SHOWN_ON_PAGES, AuditEntry
 from tracker.pagination import paginate
 
-from . import access, selectors, services
+from . import selectors, services
 from .forms import CorrectionForm
 
 
@@ -32,7 +33,6 @@ def review_detail(request: HttpRequest, organisation_slug: str, review_slug: str
             "page": page,
             "day": day,
             "as_at_problem": problem,
-            "can_publish": request.user.has_perm("recommendations.publish_review"),
             "audit_entries": AuditEntry.objects.about(review).newest_first()[:SHOWN_ON_PAGES],
         },
     )
@@ -50,7 +50,6 @@ def recommendation_detail(
         "recommendations/recommendation_detail.html",
         {
             "recommendation": recommendation,
-            "can_correct": access.can_correct_transcription(request.user),
             "audit_entries": (
                 AuditEntry.objects.about(recommendation).newest_first()[:SHOWN_ON_PAGES]
             ),
@@ -65,7 +64,7 @@ def recommendation_correct(
     recommendation = selectors.recommendation_for(
         request.user, organisation_slug, review_slug, number
     )
-    if not access.can_correct_transcription(request.user):
+    if not can(request.user, Verb.CORRECT_TRANSCRIPTION, recommendation):
         raise PermissionDenied
     form = CorrectionForm(
         request.POST or None, initial={"field": "text", "text": recommendation.text}
@@ -90,6 +89,8 @@ def recommendation_correct(
 @require_POST
 def review_publish(request: HttpRequest, organisation_slug: str, review_slug: str) -> HttpResponse:
     review = selectors.review_for(request.user, organisation_slug, review_slug, with_parts=())
+    if not can(request.user, Verb.MANAGE_PLAN, review):
+        raise PermissionDenied
     publish = request.POST.get("publish") == "yes"
     services.publish_review(review=review, by=request.user, published=publish)
     messages.success(

@@ -32,25 +32,24 @@ def seeds_dir() -> Path:
 @pytest.fixture
 def make_user(db):
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group, Permission
 
     from actions.models import Lead
-    from actions.roles import sync_roles
     from recommendations.models import Membership, Organisation
+    from tracker.access import Role
 
-    # A migration creates the roles, but transactional tests flush them away: make sure.
-    sync_roles(Group, Permission)
+    roles_by_label = {role.label: role for role in Role}
 
     def make(username: str, role: str, *, organisation="southampton", leads=()):
+        """`role` is a Role or its label ("Programme office"); `organisation` a slug, or
+        None for an LGA-wide user."""
         user = get_user_model().objects.create_user(
             username=username,
             password="a-long-test-password",
             email=f"{username}@example.org",
             first_name=username.replace("_", " ").title(),
         )
-        user.groups.add(Group.objects.get(name=role))
         org = Organisation.objects.get(slug=organisation) if organisation else None
-        Membership.objects.create(user=user, organisation=org)
+        Membership.objects.create(user=user, organisation=org, role=roles_by_label.get(role, role))
         Lead.objects.filter(organisation=org, name__in=leads).update(user=user)
         return user
 
@@ -87,15 +86,40 @@ def admin_member(southampton, make_user):
 
 
 @pytest.fixture
-def other_council_officer(southampton, make_user):
-    """An officer of Testshire, a council with a review of its own."""
+def lga_admin(southampton, make_user):
+    """An LGA-wide administrator (no organisation): sees and loads every council's reviews."""
+    return make_user("lga_admin", "Admin", organisation=None)
+
+
+@pytest.fixture
+def testshire(southampton):
+    """A second council, Testshire, with a review of its own, beside Southampton."""
     from recommendations.review_files.loading import ReviewFile, load_review_files
     from tests.recommendations.samples import VALID
 
     load_review_files([ReviewFile("testshire.yaml", VALID.encode())])
+
+
+@pytest.fixture
+def other_council_officer(testshire, make_user):
+    """An officer of Testshire, who leads its actions."""
     return make_user(
         "other_council_officer", "Officer", organisation="testshire", leads=["Jo Bloggs"]
     )
+
+
+@pytest.fixture
+def other_council_users(other_council_officer, make_user) -> dict:
+    """Testshire's users, one per role, by role label: the people who must never read or
+    change anything of Southampton's."""
+    return {
+        "Viewer": make_user("other_council_viewer", "Viewer", organisation="testshire"),
+        "Officer": other_council_officer,
+        "Programme office": make_user(
+            "other_council_programme_office", "Programme office", organisation="testshire"
+        ),
+        "Admin": make_user("other_council_admin", "Admin", organisation="testshire"),
+    }
 
 
 @pytest.fixture

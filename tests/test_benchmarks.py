@@ -26,7 +26,7 @@ def test_the_benchmark_reports_every_page_for_every_role(capsys, settings):
     urls, _ = bench.subject_pages()
     for page in urls:
         for role in bench.ROLES:
-            assert f"| {page} | {role} | test client |" in output
+            assert f"| {page} | {role.label} | test client |" in output
     assert "| Django admin action changelist | superuser |" in output
     assert "times as fast" in output
     assert f"- {actions:,} actions out after" in output  # the whole export, streamed

@@ -49,7 +49,9 @@ AUDITED: dict[str, Audited] = {
         ("file_name", "status", "applied_at", "review"),
         lambda upload: upload.review or upload,
     ),
-    "recommendations.Membership": Audited(("organisation",), lambda membership: membership.user),
+    "recommendations.Membership": Audited(
+        ("organisation", "role"), lambda membership: membership.user
+    ),
     settings.AUTH_USER_MODEL: Audited(
         ("username", "email", "first_name", "last_name", "is_active", "is_staff", "is_superuser"),
         _self,

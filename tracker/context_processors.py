@@ -2,8 +2,10 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from tracker.access import Verb, can_at_all
+
 # (text, URL name, the URL names or namespaces that make the item current, the permission
-# needed to see it)
+# the user must be able to do to see it)
 NAVIGATION = [
     ("Reviews", "recommendations:home", ("recommendations:home",), None),
     ("Dashboard", "actions:dashboard", ("actions:dashboard", "actions:review-dashboard"), None),
@@ -14,7 +16,7 @@ NAVIGATION = [
         "Load a review",
         "recommendations:import-new",
         ("recommendations:import-new", "recommendations:import-list"),
-        "recommendations.load_review_files",
+        Verb.LOAD_REVIEWS,
     ),
     ("Change password", "password_change", ("password_change", "password_change_done"), None),
     ("Two-factor sign-in", "two-factor-setup", ("two-factor-setup",), None),
@@ -36,6 +38,6 @@ def _navigation(request: HttpRequest) -> list[dict[str, object]]:
     here = {match.view_name, match.namespace} if match else set()
     return [
         {"text": text, "href": reverse(name), "active": bool(here & set(current))}
-        for text, name, current, permission in NAVIGATION
-        if permission is None or user.has_perm(permission)
+        for text, name, current, verb in NAVIGATION
+        if verb is None or can_at_all(user, verb)
     ]

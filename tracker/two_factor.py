@@ -14,7 +14,7 @@ from django_otp import login as mark_verified
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from actions.roles import ADMIN_ONLY_PERMISSIONS
+from tracker import access
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "Authenticator app"
@@ -22,14 +22,9 @@ RECOVERY_NAME = "Recovery codes"
 
 
 def requires_two_factor(user: AbstractBaseUser) -> bool:
-    """Anyone holding a permission only the Admin role has (loading review files, managing
-    users...) must use two factors, however they came by it. Asked through the user's
-    permission cache, which the navigation loads anyway."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.is_staff:
-        return True
-    return any(user.has_perm(permission) for permission in ADMIN_ONLY_PERMISSIONS)
+    """Operators, and anyone who may do what only an Admin may (load reviews, manage users,
+    correct transcriptions), must use two factors: tracker.access decides who that is."""
+    return access.requires_two_factor(user)
 
 
 def has_two_factor(user: AbstractBaseUser) -> bool:

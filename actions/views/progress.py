@@ -5,10 +5,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tracker.access import Verb, can
 from tracker.models import SHOWN_ON_PAGES, AuditEntry
 from tracker.pagination import paginate
 
-from .. import access, selectors, services
+from .. import selectors, services
 from ..forms import RecordProgressForm
 from ..models import Action, ActionStatus, Rag
 
@@ -18,7 +19,7 @@ def action_detail(
 ) -> HttpResponse:
     action = selectors.action_for(request.user, organisation_slug, review_slug, ref)
     form = None
-    if access.can_record_progress(request.user, action):
+    if can(request.user, Verb.RECORD_PROGRESS, action):
         form = RecordProgressForm(
             initial={
                 "seen_version": action.version,
@@ -35,7 +36,7 @@ def action_record_progress(
     request: HttpRequest, organisation_slug: str, review_slug: str, ref: str
 ) -> HttpResponse:
     action = selectors.action_for(request.user, organisation_slug, review_slug, ref)
-    if not access.can_record_progress(request.user, action):
+    if not can(request.user, Verb.RECORD_PROGRESS, action):
         raise PermissionDenied
     form = RecordProgressForm(request.POST, review_started_on=action.review.started_on)
     if not form.is_valid():

@@ -2,7 +2,7 @@
 action plan."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -83,12 +83,10 @@ def public_action_plan(
     """Deliberately public: a published review's recommendations, the council's responses
     and each action's position and due date. Never notes, evidence or anything internal."""
     review = get_object_or_404(
-        Review.objects.select_related("organisation"),
+        Review.objects.published().select_related("organisation"),
         organisation__slug=organisation_slug,
         slug=review_slug,
     )
-    if not review.is_published:
-        raise Http404("This action plan has not been published.")
     day = timezone.localdate()
     actions = reports.actions_for_report(review, day, with_updates=False)
     return render(

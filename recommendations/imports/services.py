@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from recommendations import access
 from recommendations.models import ImportStatus, Organisation, Review, ReviewImport
 from recommendations.review_files.changes import ChangeLog
 from recommendations.review_files.errors import FileProblem, ReviewFileInvalid
 from recommendations.review_files.loading import load_documents
 from recommendations.review_files.reading import ParsedFile, parse_review_file
+from tracker.access import Verb, can, can_at_all
+from tracker.audit import acting_as
 
 from .spreadsheets import ReviewDetails, to_review_document
 from .uploads import SPREADSHEET, kind_of
@@ -38,17 +39,22 @@ def _read(
     return kind, result.parsed, result.suggestions
 
 
-def _check_scope(user, parsed: ParsedFile) -> None:
-    """An organisation's admin loads that organisation's reviews; LGA-wide admins any."""
-    if access.sees_all_organisations(user):
-        return
-    own = access.organisation_id_of(user)
-    slug = (
-        (parsed.data.get("organisation") or {}).get("slug")
-        if isinstance(parsed.data, dict)
-        else None
-    )
-    if not Organisation.objects.filter(pk=own, slug=slug).exists():
+def _organisation_of(parsed: ParsedFile) -> tuple[str | None, Organisation | None]:
+    """The slug the file names for its council, and that council if it is in the tracker."""
+    data = parsed.data if isinstance(parsed.data, dict) else {}
+    organisation = data.get("organisation")
+    slug = organisation.get("slug") if isinstance(organisation, dict) else None
+    if not isinstance(slug, str):
+        return None, None
+    return slug, Organisation.objects.filter(slug=slug).first()
+
+
+def _check_scope(user, parsed: ParsedFile) -> Organisation | None:
+    """A council's admin loads that council's reviews; an LGA-wide admin any council's,
+    including the first review of a council new to the tracker. Returns the council, if it
+    is in the tracker already."""
+    _, organisation = _organisation_of(parsed)
+    if not can(user, Verb.LOAD_REVIEWS, organisation):
         raise ReviewFileInvalid(
             [
                 parsed.problem(
@@ -56,6 +62,7 @@ def _check_scope(user, parsed: ParsedFile) -> None:
                 )
             ]
         )
+    return organisation
 
 
 def preview_upload(
@@ -70,23 +77,25 @@ def preview_upload(
 
     Raises ReviewFileInvalid listing every problem (nothing is written), or PermissionDenied.
     """
-    if not by.has_perm("recommendations.load_review_files"):
+    if not can_at_all(by, Verb.LOAD_REVIEWS):
         raise PermissionDenied
     kind, parsed, suggestions = _read(file_name, content, details, use_suggested_dates)
     changes = load_documents([parsed], dry_run=True)
-    _check_scope(by, parsed)
-    return ReviewImport.objects.create(
-        uploaded_by=by,
-        file_name=file_name,
-        file_kind=kind,
-        content=content,
-        content_hash=hashlib.sha256(content).hexdigest(),
-        details=_serialisable(details),
-        use_suggested_dates=use_suggested_dates,
-        preview=[str(change) for change in changes.items],
-        warnings=warnings_for(parsed.data),
-        suggestions=suggestions,
-    )
+    organisation = _check_scope(by, parsed)
+    with acting_as(by):
+        return ReviewImport.objects.create(
+            uploaded_by=by,
+            organisation=organisation,
+            file_name=file_name,
+            file_kind=kind,
+            content=content,
+            content_hash=hashlib.sha256(content).hexdigest(),
+            details=_serialisable(details),
+            use_suggested_dates=use_suggested_dates,
+            preview=[str(change) for change in changes.items],
+            warnings=warnings_for(parsed.data),
+            suggestions=suggestions,
+        )
 
 
 def confirm_import(*, review_import: ReviewImport, by, content_hash: str) -> ChangeLog:
@@ -97,9 +106,9 @@ def confirm_import(*, review_import: ReviewImport, by, content_hash: str) -> Cha
     when `content_hash` is not the previewed file's, or when the data changed since the
     preview so that loading would now do something else.
     """
-    if not by.has_perm("recommendations.load_review_files"):
+    if not can(by, Verb.LOAD_REVIEWS, review_import.organisation):
         raise PermissionDenied
-    with transaction.atomic():
+    with transaction.atomic(), acting_as(by):
         locked = ReviewImport.objects.select_for_update().get(pk=review_import.pk)
         if locked.status == ImportStatus.APPLIED:
             raise ImportRefused("This file has already been loaded.")
@@ -122,10 +131,11 @@ def confirm_import(*, review_import: ReviewImport, by, content_hash: str) -> Cha
         document = parsed.data
         locked.status = ImportStatus.APPLIED
         locked.applied_at = timezone.now()
-        locked.review = Review.objects.get(
+        locked.review = Review.objects.select_related("organisation").get(
             organisation__slug=document["organisation"]["slug"], slug=document["review"]["slug"]
         )
-        locked.save(update_fields=["status", "applied_at", "review"])
+        locked.organisation = locked.review.organisation
+        locked.save(update_fields=["status", "applied_at", "review", "organisation"])
     return changes
 
 

@@ -8,6 +8,7 @@ from recommendations import selectors
 from recommendations.models import ReviewImport
 from recommendations.review_files.errors import ReviewFileInvalid
 from recommendations.review_files.exporting import export_review
+from tracker.access import Verb, can_at_all
 from tracker.exports import xlsx_bytes
 from tracker.pagination import paginate
 
@@ -19,14 +20,24 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_loader(request: HttpRequest) -> None:
-    if not request.user.has_perm("recommendations.load_review_files"):
+    if not can_at_all(request.user, Verb.LOAD_REVIEWS):
         raise PermissionDenied
+
+
+def _upload_for(request: HttpRequest, pk: int) -> ReviewImport:
+    """One upload the user may see: their council's (every council's for LGA-wide admins)."""
+    _require_loader(request)
+    return get_object_or_404(
+        ReviewImport.objects.visible_to(request.user).select_related("uploaded_by"), pk=pk
+    )
 
 
 def import_list(request: HttpRequest) -> HttpResponse:
     _require_loader(request)
-    imports = ReviewImport.objects.select_related("uploaded_by", "review__organisation").defer(
-        "content"
+    imports = (
+        ReviewImport.objects.visible_to(request.user)
+        .select_related("uploaded_by", "review__organisation")
+        .defer("content")
     )
     page = paginate(request, imports, per_page=25)
     return render(request, "recommendations/import_list.html", {"page": page})
@@ -56,15 +67,13 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_loader(request)
-    review_import = get_object_or_404(ReviewImport.objects.select_related("uploaded_by"), pk=pk)
+    review_import = _upload_for(request, pk)
     return render(request, "recommendations/import_detail.html", {"import": review_import})
 
 
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_loader(request)
-    review_import = get_object_or_404(ReviewImport, pk=pk)
+    review_import = _upload_for(request, pk)
     try:
         services.confirm_import(
             review_import=review_import,
@@ -85,8 +94,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 def import_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The original upload, byte for byte."""
-    _require_loader(request)
-    review_import = get_object_or_404(ReviewImport, pk=pk)
+    review_import = _upload_for(request, pk)
     response = HttpResponse(bytes(review_import.content), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{review_import.file_name}"'
     return response

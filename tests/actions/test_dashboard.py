@@ -50,10 +50,10 @@ def test_a_later_update_changes_today_but_not_the_past(review_2017, officer):
     assert dashboard.review_figures(review_2017, JAN_2018).complete == 3
 
 
-def test_as_at_history_equals_the_stored_position_today(review_2017, officer):
+def test_as_at_history_equals_the_stored_position_today(review_2017, programme_office):
     services.record_progress(
         action=Action.objects.get(review=review_2017, ref="7-e"),
-        by=officer,
+        by=programme_office,
         status="deferred",
         rag="red",
         note="Paused",

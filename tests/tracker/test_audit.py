@@ -10,8 +10,9 @@ from django.db import DatabaseError, connection, transaction
 
 from actions.models import Action, ProgressUpdate
 from recommendations import services
-from recommendations.models import Recommendation, Response, Review
+from recommendations.models import Membership, Organisation, Recommendation, Response, Review
 from tracker import audit
+from tracker.access import Role
 from tracker.models import AppendOnlyError, AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -140,11 +141,13 @@ def test_publishing_is_logged_on_the_review(southampton, programme_office):
     assert entry.actor_id == programme_office.pk
 
 
-def test_users_and_roles_are_logged(django_user_model, admin_user):
+def test_users_and_their_django_groups_are_logged(django_user_model, admin_user):
+    # Roles are on memberships (below); Django's groups are the operators' to use in the
+    # Django admin, and changes to them are logged all the same.
     with audit.acting_as(admin_user):
         user = django_user_model.objects.create_user("newbie", email="n@example.org")
-        user.groups.add(Group.objects.get(name="Officer"))
-        user.groups.set([Group.objects.get(name="Viewer")])
+        user.groups.add(Group.objects.create(name="Officer"))
+        user.groups.set([Group.objects.create(name="Viewer")])
         user.is_active = False
         user.save()
 
@@ -164,6 +167,28 @@ def test_users_and_roles_are_logged(django_user_model, admin_user):
     ]
     assert entries[4].changes == {"is_active": [True, False]}
     assert "password" not in str(entries[0].changes)
+
+
+def test_a_change_of_role_or_council_is_logged_on_the_user(
+    django_user_model, admin_user, southampton
+):
+    with audit.acting_as(admin_user):
+        user = django_user_model.objects.create_user("newbie", email="n@example.org")
+        membership = Membership.objects.create(
+            user=user, organisation=Organisation.objects.get(slug="southampton")
+        )
+        membership.role = Role.PROGRAMME_OFFICE
+        membership.save()
+        membership.organisation = None
+        membership.save()
+
+    entries = AuditEntry.objects.about(user).order_by("pk")
+    assert [(entry.verb, entry.changes) for entry in entries[1:]] == [
+        ("created", {"organisation": "Southampton City Council", "role": "viewer"}),
+        ("changed", {"role": ["viewer", "programme-office"]}),
+        ("changed", {"organisation": ["Southampton City Council", None]}),
+    ]
+    assert {entry.actor_id for entry in entries} == {admin_user.pk}
 
 
 def test_signing_in_does_not_write_an_audit_entry(client, officer):

@@ -19,15 +19,20 @@ def test_demo_users_cover_every_role_and_are_safe_to_recreate(southampton, setti
     call_command("create_demo_users")
     call_command("create_demo_users")
 
-    users = {u.username: u for u in get_user_model().objects.prefetch_related("groups")}
-    roles = {name: [g.name for g in users[name].groups.all()] for name in users}
-    assert roles == {
-        "officer": ["Officer"],
-        "officer2": ["Officer"],
-        "cmt": ["Viewer"],
-        "programme": ["Programme office"],
-        "admin": ["Admin"],
+    users = {u.username: u for u in get_user_model().objects.select_related("membership")}
+    roles = {
+        name: (user.membership.organisation.slug, user.membership.get_role_display())
+        for name, user in users.items()
     }
+    assert roles == {
+        "officer": ("southampton", "Officer"),
+        "officer2": ("southampton", "Officer"),
+        "cmt": ("southampton", "Viewer"),
+        "programme": ("southampton", "Programme office"),
+        "admin": ("southampton", "Admin"),
+    }
+    # Council administrators work in the app, never in the Django admin.
+    assert not any(user.is_staff or user.is_superuser for user in users.values())
     officer_actions = Action.objects.led_by(users["officer"])
     assert officer_actions.count() >= 5
     assert officer_actions.filter(due__isnull=False, review__slug="cpc-2013").exists()

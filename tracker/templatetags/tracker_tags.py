@@ -4,7 +4,19 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from tracker import access
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def can(context, verb: str, obj=None) -> bool:
+    """How templates ask the access layer: `{% can "manage_plan" review as can_publish %}`
+    (may the signed-in user do it to `obj`; without `obj`, to anything at all)."""
+    user = context["request"].user
+    if obj is None:
+        return access.can_at_all(user, verb)
+    return access.can(user, verb, obj)
 
 
 # Chart colours by status (GOV.UK palette). SVG fill attributes, not CSS: they survive the

@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from actions import demo_data
-from actions.roles import PROGRAMME_OFFICE, VIEWER
 from benchmarks import pages as bench
 from recommendations.models import Membership, Organisation
+from tracker.access import Role
 
 
 class Command(BaseCommand):
@@ -68,7 +68,7 @@ class Command(BaseCommand):
 
         out("\n### Against the Django admin changelist (p50, programme office)\n")
         for page in ("action list, filtered", "action list", "dashboard"):
-            ours = results[(page, PROGRAMME_OFFICE)]
+            ours = results[(page, Role.PROGRAMME_OFFICE.label)]
             out(
                 f"- {page}: {ours.p50_ms:.0f} ms, {baseline.p50_ms / ours.p50_ms:.1f} times as fast"
             )
@@ -81,7 +81,12 @@ class Command(BaseCommand):
         for url in (urls["search"], urls["search, one kind"]):
             times, queries, size = bench.time_in_client(wide, url, repeats)
             result = bench.measure(
-                times, page=url, role=VIEWER, via="test client", queries=queries, size=size
+                times,
+                page=url,
+                role=Role.VIEWER.label,
+                via="test client",
+                queries=queries,
+                size=size,
             )
             out(f"| `{url}` | {result.p50_ms:.0f} | {result.p95_ms:.0f} | {queries} | {size:,} |")
 
@@ -132,9 +137,8 @@ class Command(BaseCommand):
         return user
 
     def lga_wide_viewer(self):
-        from django.contrib.auth.models import Group
-
         user, _ = get_user_model().objects.get_or_create(username="benchmark-lga-viewer")
-        user.groups.set([Group.objects.get(name=VIEWER)])
-        Membership.objects.update_or_create(user=user, defaults={"organisation": None})
+        Membership.objects.update_or_create(
+            user=user, defaults={"organisation": None, "role": Role.VIEWER}
+        )
         return user

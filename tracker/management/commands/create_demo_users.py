@@ -1,13 +1,19 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actions.models import Lead
-from actions.roles import ADMIN, OFFICER, PROGRAMME_OFFICE, VIEWER
 from recommendations.models import Membership, Organisation, Review
 from recommendations.services import publish_review
+from tracker.access import Role
+
+ADMIN, OFFICER, PROGRAMME_OFFICE, VIEWER = (
+    Role.ADMIN,
+    Role.OFFICER,
+    Role.PROGRAMME_OFFICE,
+    Role.VIEWER,
+)
 
 # Known sign-ins for a developer's own machine. Never created unless DEBUG is on.
 DEMO_PASSWORD = "demo-tracker-2026"  # noqa: S105
@@ -41,7 +47,14 @@ DEMO_USERS = [
         [],
         "the programme office: updates any action of the council",
     ),
-    ("admin", "Ada", "Admin", ADMIN, [], "an administrator, also in the Django admin"),
+    (
+        "admin",
+        "Ada",
+        "Admin",
+        ADMIN,
+        [],
+        "the council's administrator: loads reviews, manages users",
+    ),
 ]
 
 
@@ -72,7 +85,7 @@ class Command(BaseCommand):
             "Demo sign-ins (development only), all with the password " + DEMO_PASSWORD
         )
         for username, _, _, role, _, purpose in DEMO_USERS:
-            self.stdout.write(f"  {username:<10} {role:<17} {purpose}")
+            self.stdout.write(f"  {username:<10} {role.label:<17} {purpose}")
 
     def _create(self, organisation, username, first, last, role, lead_names) -> None:
         user, _ = get_user_model().objects.update_or_create(
@@ -81,12 +94,15 @@ class Command(BaseCommand):
                 "first_name": first,
                 "last_name": last,
                 "email": f"{username}@example.org",
-                "is_staff": role == ADMIN,
+                # Council administrators work in the app's own pages; the Django admin
+                # is for the service's operators.
+                "is_staff": False,
             },
         )
         if not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        user.groups.set([Group.objects.get(name=role)])
-        Membership.objects.update_or_create(user=user, defaults={"organisation": organisation})
+        Membership.objects.update_or_create(
+            user=user, defaults={"organisation": organisation, "role": role}
+        )
         Lead.objects.filter(organisation=organisation, name__in=lead_names).update(user=user)
