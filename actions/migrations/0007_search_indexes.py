@@ -4,11 +4,16 @@ Expression indexes over exactly the tsvector that search filters on, so nothing 
 kept up to date as rows arrive (progress updates are append-only at the database anyway).
 The recommendation index lives here, with the search that uses it, rather than in the
 recommendations app, which knows nothing of search. SQLite has no GIN: nothing to do there.
+
+Built CONCURRENTLY on PostgreSQL (so not atomic): the tables may already hold a nation's
+actions and updates, and a plain build would block their inserts while it runs.
 """
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import migrations
+
+from tracker.migration_operations import add_index, remove_index
 
 # (app, model, index name, ((field, weight), ...)): written out rather than imported from
 # actions.search so this migration means the same thing forever; a test checks the two agree.
@@ -31,17 +36,19 @@ def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for app, model, name, fields in INDEXES:
-        schema_editor.add_index(apps.get_model(app, model), _index(name, fields))
+        add_index(schema_editor, apps.get_model(app, model), _index(name, fields))
 
 
 def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for app, model, name, fields in INDEXES:
-        schema_editor.remove_index(apps.get_model(app, model), _index(name, fields))
+        remove_index(schema_editor, apps.get_model(app, model), _index(name, fields))
 
 
 class Migration(migrations.Migration):
+    atomic = False
+
     dependencies = [
         ("actions", "0006_publishing_role_and_last_update"),
         ("recommendations", "0004_review_import"),
