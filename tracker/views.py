@@ -95,9 +95,10 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 def safe_next(request: HttpRequest) -> str:
-    """Where to go after a sign-in step: the page asked for, if it is on this site."""
+    """Where to go after a sign-in step: the page asked for, if it is a path on this site.
+    Only a path: `redirect()` would take any other word for the name of a view."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if wanted and url_has_allowed_host_and_scheme(
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted
