@@ -3,7 +3,7 @@ import datetime
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import HTML, Field, Fieldset
 from django import forms
-from django.core.validators import URLValidator
+from django.core.validators import RegexValidator, URLValidator
 
 from tracker.forms import GovukForm
 
@@ -13,6 +13,42 @@ from .services import Evidence
 
 EVIDENCE_SLOTS = (1, 2)
 NO_RAG = ""
+
+
+class RealDateField(DateInputField):
+    """A GOV.UK date input that answers every impossible date (31 February, a 30-digit day,
+    year 20181) with the design system's wording instead of Python's, and never with an
+    overflow: `date()` raises OverflowError, not ValueError, for a number past a C int."""
+
+    # Dates the pages can show and count from: see tracker.as_at.EARLIEST.
+    FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+    def __init__(self, *, subject: str, **kwargs):
+        super().__init__(**kwargs)
+        self.subject = subject
+        real = f"{subject} must be a real date"
+        for field, part in zip(self.fields, ("day", "month", "year"), strict=True):
+            field.validators = [RegexValidator(r"^[0-9]+$", real)]
+            field.error_messages["incomplete"] = f"{subject} must include a {part}"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(year) != 4:  # GOV.UK asks for the year as 4 numbers
+            raise forms.ValidationError("Year must include 4 numbers", code="invalid")
+        try:
+            value = datetime.date(day=int(day), month=int(month), year=int(year))
+        except (ValueError, OverflowError) as error:
+            raise forms.ValidationError(
+                f"{self.subject} must be a real date", code="invalid"
+            ) from error
+        if not self.FIRST_YEAR <= value.year <= self.LAST_YEAR:
+            raise forms.ValidationError(
+                f"{self.subject} must be between {self.FIRST_YEAR} and {self.LAST_YEAR}",
+                code="invalid",
+            )
+        return value
 
 
 class RecordProgressForm(GovukForm, forms.Form):
@@ -38,7 +74,8 @@ class RecordProgressForm(GovukForm, forms.Form):
         max_length=10_000,
         error_messages={"required": "Enter a note that says what has changed"},
     )
-    revised_due = DateInputField(
+    revised_due = RealDateField(
+        subject="The new due date",
         label="New due date (optional)",
         help_text="Only if the due date is changing. For example, 31 3 2019",
         required=False,

@@ -1,11 +1,13 @@
 from django.urls import path
 
+import tracker.hostile  # noqa: F401  (registers the "label" converter)
+
 from .views import dashboard, lists, progress, reports, search
 
 app_name = "actions"
 
 review = "organisations/<slug:organisation_slug>/reviews/<slug:review_slug>/"
-action = f"{review}actions/<str:ref>/"
+action = f"{review}actions/<label:ref>/"
 
 urlpatterns = [
     path("my-actions/", progress.my_actions, name="my-actions"),

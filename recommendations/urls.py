@@ -1,12 +1,14 @@
 from django.urls import path
 
+import tracker.hostile  # noqa: F401  (registers the "label" converter)
+
 from . import views
 from .imports import views as imports
 
 app_name = "recommendations"
 
 review = "organisations/<slug:organisation_slug>/reviews/<slug:review_slug>/"
-recommendation = f"{review}recommendations/<str:number>/"
+recommendation = f"{review}recommendations/<label:number>/"
 
 urlpatterns = [
     path("", views.home, name="home"),

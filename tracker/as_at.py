@@ -5,6 +5,11 @@ import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 
+# No page can look further back than this: the figures count back from the day (actions
+# "stale" after so many days), and a day near the start of the calendar would overflow.
+# It is long before any peer challenge, so no real review is cut off by it.
+EARLIEST = datetime.date(1900, 1, 1)
+
 
 def as_at_from(request: HttpRequest, *, earliest: datetime.date | None = None):
     """(day, problem): the date asked for (?as_at=YYYY-MM-DD, or the day, month and year
@@ -23,6 +28,8 @@ def as_at_from(request: HttpRequest, *, earliest: datetime.date | None = None):
         day = datetime.date.fromisoformat(text)
     except ValueError:
         return today, "Enter a real date, for example 31 1 2018"
+    if day < EARLIEST:
+        return today, f"The date must be on or after {EARLIEST:%-d %B %Y}"
     if earliest and day < earliest:
         return today, f"The date must be on or after {earliest:%-d %B %Y}, when the review started"
     if day > today:
