@@ -11,10 +11,12 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 from recommendations.review_files.errors import FileProblem, Path, ReviewFileInvalid
 from recommendations.review_files.reading import ParsedFile
+from tracker.exports import runs_as_formula
 
 from .timescales import suggest_due
 
@@ -82,46 +84,184 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+# An action plan is a few hundred rows of a dozen columns. A workbook can declare any size
+# (`<dimension ref="A1:XFD1048576"/>` in 1.7 KB) and a CSV file can be millions of empty
+# lines, so neither the declaration nor the file decides how much is read: these do.
+MAX_ROWS = 1_000
+MAX_COLUMNS = 30
+# openpyxl parses every cell of a row before it hands the row over, and every shared
+# string when it opens the workbook (about 25 and 15 microseconds each), so cells and
+# strings are counted in the XML first, and the XML's size is bounded: a 5 MB upload can
+# unpack to 50 MB, millions of either.
+MAX_CELLS = MAX_ROWS * MAX_COLUMNS
+MAX_SHEET_XML_BYTES = 8 * 1024 * 1024
+COUNTED = {
+    "xl/worksheets/": re.compile(rb"<(?:\w+:)?c[\s/>]"),
+    "xl/sharedStrings.xml": re.compile(rb"<(?:\w+:)?si[\s/>]"),
+}
+SCAN_CHUNK = 1024 * 1024
+FORMULA_MESSAGE = "a formula: type the value itself (formulas are never run)"
+
+
+class _Rows:
+    """Rows of text collected within the bounds, and the problems met on the way."""
+
+    def __init__(self, file_name: str, sheet: str):
+        self.file_name, self.sheet = file_name, sheet
+        self.rows: list[list[str]] = []
+        self.problems: list[FileProblem] = []
+
+    def too_large(self, row_number: int, *, beyond_columns: bool) -> bool:
+        """Whether this row breaks the bounds (then it is the last one read)."""
+        if row_number > MAX_ROWS:
+            self.refuse(row_number, f"sheet '{self.sheet}'", f"has more than {MAX_ROWS:,} rows")
+            return True
+        if beyond_columns:
+            self.refuse(
+                row_number,
+                f"sheet '{self.sheet}', row {row_number}",
+                f"has more than {MAX_COLUMNS} columns",
+            )
+            return True
+        return False
+
+    def refuse(self, row_number: int, place: str, message: str) -> None:
+        self.problems.append(FileProblem(row_number, place, message, self.file_name))
+
+    def cell_place(self, row_number: int, column_number: int) -> str:
+        return f"sheet '{self.sheet}', row {row_number}, column {column_number}"
+
+    def result(self) -> tuple[str, list[list[str]]]:
+        if self.problems:
+            raise ReviewFileInvalid(self.problems)
+        return self.sheet, self.rows
+
+
+def has_content(cells) -> bool:
+    return any(cell.value not in (None, "") for cell in cells)
+
+
+def trimmed(values: list[str]) -> list[str]:
+    """The row without its empty cells at the end (a sheet's width is not its content)."""
+    end = len(values)
+    while end and not values[end - 1]:
+        end -= 1
+    return values[:end]
+
+
 def read_rows(file_name: str, content: bytes) -> tuple[str, list[list[str]]]:
     """(sheet name, rows of text). Formulas are refused, never evaluated."""
     if file_name.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ReviewFileInvalid(
-                [FileProblem(1, "(file)", "the CSV file is not UTF-8 text", file_name)]
-            ) from None
-        return "CSV", [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        return read_csv_rows(file_name, content)
+    return read_workbook_rows(file_name, content)
+
+
+def read_csv_rows(file_name: str, content: bytes) -> tuple[str, list[list[str]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReviewFileInvalid(
+            [FileProblem(1, "(file)", "the CSV file is not UTF-8 text", file_name)]
+        ) from None
+    found = _Rows(file_name, "CSV")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for row_number, row in enumerate(reader, 1):
+            values = trimmed([cell.strip() for cell in row])
+            if found.too_large(row_number, beyond_columns=len(values) > MAX_COLUMNS):
+                break
+            for column_number, value in enumerate(values, 1):
+                # A CSV cell has no type: text that a spreadsheet would run is refused
+                # here as a workbook's formula is, so the file means the same wherever
+                # it is opened. "- Write the strategy" is text and loads as written.
+                if runs_as_formula(value):
+                    found.refuse(
+                        row_number, found.cell_place(row_number, column_number), FORMULA_MESSAGE
+                    )
+            found.rows.append(values)
+    except csv.Error as error:
+        found.refuse(reader.line_num, "(file)", f"this is not a readable CSV file: {error}")
+    return found.result()
+
+
+def workbook_too_large(content: bytes) -> str:
+    """Why the workbook is too large to read, or "". Judged from the XML as it unpacks (no
+    parser), never reading more than the entries declare, as zipfile enforces."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        entries = [
+            (entry, tag)
+            for entry in archive.infolist()
+            for prefix, tag in COUNTED.items()
+            if entry.filename.startswith(prefix)
+        ]
+        if sum(entry.file_size for entry, _ in entries) > MAX_SHEET_XML_BYTES:
+            return f"the workbook's sheets unpack to more than {MAX_SHEET_XML_BYTES // 2**20} MB"
+        for entry, tag in entries:
+            if count_tags(archive, entry, tag, stop_after=MAX_CELLS) > MAX_CELLS:
+                return (
+                    f"the workbook has more than {MAX_CELLS:,} cells: an action plan has "
+                    f"at most {MAX_ROWS:,} rows of {MAX_COLUMNS} columns"
+                )
+    return ""
+
+
+def count_tags(archive: zipfile.ZipFile, entry, tag: re.Pattern, *, stop_after: int) -> int:
+    count, tail = 0, b""
+    with archive.open(entry) as member:
+        while chunk := member.read(SCAN_CHUNK):
+            # A tag cut between two chunks is found whole in the joined text.
+            text = tail + chunk
+            count += len(tag.findall(text)) - len(tag.findall(tail))
+            tail = text[-16:]
+            if count > stop_after:
+                break
+    return count
+
+
+def read_workbook_rows(file_name: str, content: bytes) -> tuple[str, list[list[str]]]:
     from openpyxl import load_workbook  # parses safely: defusedxml is installed
 
     try:
+        too_large = workbook_too_large(content)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise ReviewFileInvalid(
+            [FileProblem(1, "(file)", "the workbook could not be read", file_name)]
+        ) from None
+    if too_large:
+        raise ReviewFileInvalid([FileProblem(1, "(file)", too_large, file_name)])
+    try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
     except Exception:  # any failure to open it means it is not a usable workbook
         raise ReviewFileInvalid(
             [FileProblem(1, "(file)", "the workbook could not be read", file_name)]
         ) from None
-    sheet = workbook.worksheets[0]
-    rows, problems = [], []
-    for row_number, row in enumerate(sheet.iter_rows(), 1):
-        values = []
-        for column_number, cell in enumerate(row, 1):
-            if cell.data_type == "f":
-                problems.append(
-                    FileProblem(
-                        row_number,
-                        f"sheet '{sheet.title}', row {row_number}, column {column_number}",
-                        "a formula: type the value itself (formulas are never run)",
-                        file_name,
+    found = _Rows(file_name, sheet.title)
+    # The declared dimension is the file's claim, not its content: forget it, so that the
+    # rows stop where the sheet's rows stop, and read one row and one column past the
+    # bounds, enough to know the sheet is too large. (Padding each row to its own last
+    # cell instead costs 16,384 cells a row for one cell in column XFD.)
+    sheet.reset_dimensions()
+    try:
+        rows = sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1)
+        for row_number, row in enumerate(rows, 1):
+            if found.too_large(row_number, beyond_columns=has_content(row[MAX_COLUMNS:])):
+                break
+            values = []
+            for column_number, cell in enumerate(row, 1):
+                if cell.data_type == "f":
+                    found.refuse(
+                        row_number, found.cell_place(row_number, column_number), FORMULA_MESSAGE
                     )
-                )
-                values.append("")
-            else:
-                values.append(_cell_text(cell.value))
-        rows.append(values)
-    workbook.close()
-    if problems:
-        raise ReviewFileInvalid(problems)
-    return sheet.title, rows
+                values.append("" if cell.data_type == "f" else _cell_text(cell.value))
+            found.rows.append(trimmed(values))
+    except Exception:  # a part of the workbook that does not parse: the same as unreadable
+        raise ReviewFileInvalid(
+            [FileProblem(1, "(file)", "the workbook could not be read", file_name)]
+        ) from None
+    finally:
+        workbook.close()
+    return found.result()
 
 
 def to_review_document(

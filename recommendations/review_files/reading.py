@@ -94,8 +94,17 @@ class _Builder:
             return node.value
 
 
+# The format nests about ten deep (recommendations, parts, actions, updates, their keys).
+# Composing, building and validating each recurse once a level, so a file of 5,000 `[`
+# would exhaust Python's stack: refuse well before, at the line where it happens.
+MAX_DEPTH = 30
+
+
 class _PlainLoader(yaml.SafeLoader):
-    """A safe loader that refuses aliases instead of expanding them."""
+    """A safe loader that refuses aliases instead of expanding them, and nesting deeper
+    than any review file needs."""
+
+    depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -103,7 +112,18 @@ class _PlainLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not allowed in review files", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"lists and mappings are nested more than {MAX_DEPTH} deep",
+                self.peek_event().start_mark,
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def parse_review_file(content: bytes, *, file_name: str = "") -> ParsedFile:
