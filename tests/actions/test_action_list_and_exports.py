@@ -86,11 +86,11 @@ def test_xlsx_export_is_exactly_the_filtered_set(client_2017):
     assert {row[3] for row in rows[1:]} == set(refs(client_2017.get("/actions/", {"q": "Agresso"})))
 
 
-@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+# Spreadsheets skip a leading tab or carriage return, then run what follows.
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t=", "\r="])
 def test_exported_cells_that_look_like_formulas_are_neutralised(client_2017, prefix):
-    Action.objects.filter(review=client_2017.review, ref="1-a").update(
-        text=f'{prefix}HYPERLINK("http://evil.example")'
-    )
+    text = f'{prefix}HYPERLINK("http://evil.example")'
+    Action.objects.filter(review=client_2017.review, ref="1-a").update(text=text)
 
     csv_text = b"".join(
         client_2017.get("/actions/export.csv", {"q": "HYPERLINK"}).streaming_content
@@ -99,12 +99,29 @@ def test_exported_cells_that_look_like_formulas_are_neutralised(client_2017, pre
         io.BytesIO(client_2017.get("/actions/export.xlsx", {"q": "HYPERLINK"}).content)
     ).active
 
-    cells = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    # XML keeps a carriage return as a line break; what matters is the leading apostrophe.
-    expected = f'\'{prefix}HYPERLINK("http://evil.example")'.replace("\r", "\n")
-    assert [cell.replace("\r", "\n") for cell in cells] == [expected]
+    cells = [row[4] for row in sheet.iter_rows(min_row=2)]
+    # The workbook holds the text itself as a string cell, which Excel never runs; XML keeps
+    # a carriage return as a line break.
+    assert [(cell.value.replace("\r", "\n"), cell.data_type) for cell in cells] == [
+        (text.replace("\r", "\n"), "s")
+    ]
+    # The CSV file cannot say "text", so the usual apostrophe goes in front.
     assert f"'{prefix}HYPERLINK" in csv_text
     assert neutralise(42) == 42
+
+
+def test_exported_bullets_are_written_as_they_are(client_2017):
+    Action.objects.filter(review=client_2017.review, ref="1-a").update(text="- Write the plan")
+
+    csv_text = b"".join(
+        client_2017.get("/actions/export.csv", {"q": "Write the plan"}).streaming_content
+    ).decode("utf-8-sig")
+    sheet = load_workbook(
+        io.BytesIO(client_2017.get("/actions/export.xlsx", {"q": "Write the plan"}).content)
+    ).active
+
+    assert [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["- Write the plan"]
+    assert list(csv.reader(io.StringIO(csv_text)))[1][4] == "- Write the plan"
 
 
 def test_another_councils_actions_are_never_listed_or_exported(signed_in, other_council_officer):
