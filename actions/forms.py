@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset
 from django import forms
 from django.core.validators import RegexValidator, URLValidator
 
+from tracker.as_at import EARLIEST, LATEST
 from tracker.forms import GovukForm
 
 from .models import ActionStatus, Rag
@@ -20,8 +21,8 @@ class RealDateField(DateInputField):
     year 20181) with the design system's wording instead of Python's, and never with an
     overflow: `date()` raises OverflowError, not ValueError, for a number past a C int."""
 
-    # Dates the pages can show and count from: see tracker.as_at.EARLIEST.
-    FIRST_YEAR, LAST_YEAR = 1900, 9998
+    # The dates the tracker works with (tracker.as_at): no count from them overflows.
+    FIRST_YEAR, LAST_YEAR = EARLIEST.year, LATEST.year
 
     def __init__(self, *, subject: str, **kwargs):
         super().__init__(**kwargs)

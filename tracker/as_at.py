@@ -5,10 +5,12 @@ import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 
-# No page can look further back than this: the figures count back from the day (actions
-# "stale" after so many days), and a day near the start of the calendar would overflow.
-# It is long before any peer challenge, so no real review is cut off by it.
+# The dates the tracker works with, in files, forms and pages. The figures count back from
+# a day (actions "stale" after so many days) and milestones forward (months after a
+# review), and either overflows near the ends of the calendar; no peer challenge or plan
+# lies outside these years.
 EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
 
 
 def as_at_from(request: HttpRequest, *, earliest: datetime.date | None = None):

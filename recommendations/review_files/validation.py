@@ -13,6 +13,7 @@ from django.conf import settings
 from jsonschema import Draft202012Validator
 
 from recommendations.models import Review
+from tracker.as_at import EARLIEST, LATEST
 
 from .errors import FileProblem, Path
 from .reading import ParsedFile
@@ -139,6 +140,9 @@ class Checker:
         found = parse_date(value)
         if found is None:
             self.fail(path, f"'{value}' is not a real calendar date")
+        elif not EARLIEST <= found <= LATEST:
+            self.fail(path, f"'{value}' must be between {EARLIEST.year} and {LATEST.year}")
+            return None
         return found
 
     @property

@@ -287,3 +287,17 @@ def test_a_formula_in_an_uploaded_csv_is_refused_on_the_page_and_nothing_is_kept
         )
     ]
     assert not ReviewImport.objects.filter(status="applied").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["9999-12-01", "0001-01-01", "1899-12-31", "3000-01-01"])
+def test_review_dates_the_tracker_cannot_count_from_are_refused_at_their_line(day):
+    # A review that ends in year 9999 has milestones in year 10000, past Python's calendar.
+    from recommendations.review_files.loading import ReviewFile, load_review_files
+
+    text = VALID.replace("ended_on: 2015-03-05", f"ended_on: {day}")
+
+    with pytest.raises(ReviewFileInvalid) as refused:
+        load_review_files([ReviewFile("testshire.yaml", text.encode())])
+
+    assert problems(refused) == [(11, "review.ended_on", f"'{day}' must be between 1900 and 2999")]
