@@ -73,9 +73,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tracker.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     # A NUL byte in a path, query or form is a 400 before anything looks it up.
     "tracker.hostile.NulByteMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

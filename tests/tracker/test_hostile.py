@@ -16,6 +16,8 @@ from recommendations.review_files.loading import ReviewFile, load_review_files
 from tests.recommendations.samples import VALID
 from tracker.hostile import LabelConverter
 
+from .test_error_pages import assert_govuk_error
+
 # Numbers and refs the format allows (any text of 1 to 20 or 40 characters) that a plain
 # path segment cannot carry, or that a browser would change before asking.
 AWKWARD = ["6/3", "50%", "%2F", "..", ".", "a?b#c", "1 / a", "é/ü", "%", "/", "a%25b"]
@@ -245,8 +247,8 @@ def test_page_numbers_past_the_last_give_the_last_page_and_others_the_first(
 def test_a_nul_byte_in_a_path_or_query_is_a_bad_request(lga_admin, url):
     response = lga_admin.get(url)
 
-    assert response.status_code == 400
-    assert "Sorry, there is a problem with your request" in response.content.decode()
+    assert_govuk_error(response, 400, "Sorry, there is a problem with your request")
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.django_db
