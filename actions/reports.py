@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from recommendations.models import (
     Milestone,
@@ -146,9 +147,13 @@ def timeline_of_organisation(organisation: Organisation) -> list[Event]:
         "on", "status", "action__ref", "action__review__slug", "action__review__title"
     )
     for update in updates:
-        url = (
-            f"/organisations/{organisation.slug}/reviews/{update['action__review__slug']}"
-            f"/actions/{update['action__ref']}/"
+        url = reverse(
+            "actions:action-detail",
+            kwargs={
+                "organisation_slug": organisation.slug,
+                "review_slug": update["action__review__slug"],
+                "ref": update["action__ref"],
+            },
         )
         status = ActionStatus(update["status"]).label if update["status"] else "Progress note"
         events.append(

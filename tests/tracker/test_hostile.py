@@ -278,3 +278,12 @@ def test_the_day_bound_is_far_enough_back_for_every_count_from_it():
 
     # The dashboard counts back 90 days and more from the day: it must stay a date.
     assert EARLIEST - datetime.timedelta(days=3650) > datetime.date.min
+
+
+@pytest.mark.django_db
+def test_the_timeline_links_each_update_to_its_slashed_action(slashed_review):
+    page = slashed_review.get("/organisations/testshire/timeline/")
+
+    links = [event.url for event in page.context["page"] if event.kind == "Progress update"]
+    assert links == ["/organisations/testshire/reviews/cpc-2015/actions/1%252Fa/"]
+    assert slashed_review.get(links[0]).context["action"].ref == "1/a"
