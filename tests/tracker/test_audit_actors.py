@@ -139,8 +139,9 @@ def test_a_command_refuses_an_unknown_or_deactivated_by_user(db, make_user):
     assert not AuditEntry.objects.filter(verb="imported").exists()
 
 
-# Commands that only read; every other command of ours must record who ran it.
-READ_ONLY_COMMANDS = {"export_review"}
+# Commands that change no rows (export_review reads; grant_app_role changes privileges);
+# every other command of ours must record who ran it.
+READ_ONLY_COMMANDS = {"export_review", "grant_app_role"}
 
 
 def test_every_command_that_writes_records_who_ran_it():
