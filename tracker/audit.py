@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
@@ -397,21 +396,20 @@ class AuditedQuerySet(models.QuerySet):
 
 
 def _require_audited_queryset(model: type[models.Model]) -> None:
-    """Our models list AuditedQuerySet among their queryset's bases (visible where the model
-    is read); the user model is Django's, so its manager is given the same behaviour here."""
+    """Every audited model's queryset must include AuditedQuerySet. The user model is
+    Django's, so its manager class is given it here (on the class, so that related managers
+    such as `group.user_set` have it too)."""
     manager = model._default_manager
-    if issubclass(manager._queryset_class, AuditedQuerySet):
-        return
-    if model._meta.app_label != "auth":
-        return  # WIRING-PENDING
-        raise ImproperlyConfigured(
-            f"{model._meta.label} is audited: its queryset must include "
-            "tracker.audit.AuditedQuerySet, or update() and bulk writes skip the log."
-        )
     queryset_class = manager._queryset_class
-    manager._queryset_class = type(
-        f"Audited{queryset_class.__name__}", (AuditedQuerySet, queryset_class), {}
-    )
+    if issubclass(queryset_class, AuditedQuerySet):
+        return
+    audited = type(f"Audited{queryset_class.__name__}", (AuditedQuerySet, queryset_class), {})
+    if model._meta.app_label == "auth":
+        type(manager)._queryset_class = audited
+        return
+    # TRANSITIONAL, until our models' querysets list AuditedQuerySet themselves (waiting
+    # for the access layer's rewrite of those classes): this manager alone gets it.
+    manager._queryset_class = audited
 
 
 def connect() -> None:
