@@ -167,10 +167,10 @@ def actor_name(user) -> str:
 def record(verb: str, instance: models.Model, subject: models.Model, changes: dict) -> None:
     from tracker.models import AuditEntry
 
-    actor_id, actor_name, request_id = _who()
+    actor_id, name, request_id = _who()
     AuditEntry.objects.create(
         actor_id=actor_id,
-        actor_name=actor_name[:300],
+        actor_name=name[:300],
         request_id=request_id,
         verb=verb,
         object_type=instance._meta.label_lower,
