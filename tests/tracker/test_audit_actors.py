@@ -20,6 +20,7 @@ from django.test import RequestFactory
 from actions.models import Lead
 from recommendations.models import Organisation
 from tests.conftest import SOUTHAMPTON_FILES
+from tests.helpers import manage
 from tracker import audit
 from tracker.management.actor import AuditedCommand
 from tracker.models import AuditEntry
@@ -137,6 +138,33 @@ def test_a_command_refuses_an_unknown_or_deactivated_by_user(db, make_user):
             call_command("load_review", SOUTHAMPTON_FILES[0], by=username, verbosity=0)
         assert str(refused.value) == f"--by {username}: no active user has that username"
     assert not AuditEntry.objects.filter(verb="imported").exists()
+
+
+def test_djangos_own_commands_from_manage_py_name_the_os_account(empty_database_url, monkeypatch):
+    monkeypatch.setenv("LOGNAME", "alice")  # what getpass reads first
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-operator-password")
+    manage(empty_database_url, "migrate", "-v0")
+
+    manage(
+        empty_database_url,
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "ops",
+        "--email",
+        "o@x.org",
+    )
+    entries = manage(
+        empty_database_url,
+        "shell",
+        "--no-imports",
+        "-c",
+        "import json; from tracker.models import AuditEntry; "
+        "print(json.dumps(list(AuditEntry.objects.values_list('verb', 'actor_name', "
+        "'object_repr'))))",
+    )
+
+    assert json.loads(entries) == [["created", "alice (OS user, manage.py createsuperuser)", "ops"]]
 
 
 # Commands that change no rows (export_review reads; grant_app_role changes privileges);

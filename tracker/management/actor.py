@@ -1,14 +1,17 @@
 """Who answers for a management command's changes in the audit log.
 
-Every command that changes rows derives from AuditedCommand: it takes `--by USERNAME`
-(an active user of the service, who then appears in the log as they do on its pages) and,
-without it, records the operating-system account that ran the command, named as such
-("alice (OS user, manage.py load_review)"). So a change made from a shell always says who
-made it; cron jobs and scripts need no account of their own in the service.
+Every command of ours that changes rows derives from AuditedCommand: it takes `--by
+USERNAME` (an active user of the service, who then appears in the log as they do on its
+pages) and, without it, records the operating-system account that ran the command, named
+as such ("alice (OS user, manage.py load_review)"). manage.py does the same around every
+command, so Django's own (createsuperuser, changepassword, shell) are answered for too. A
+change made from a shell always says who made it; cron jobs need no account in the service.
 """
 
+import contextlib
 import getpass
 import os
+from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -21,6 +24,15 @@ def os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name in a bare container
         return f"uid {os.getuid()}"
+
+
+@contextlib.contextmanager
+def run_by_os_user(argv: list[str]) -> Iterator[None]:
+    """For manage.py: the OS account answers for whatever the command changes (a request
+    served by `runserver` still acts as its own signed-in user)."""
+    command = argv[1] if len(argv) > 1 else "help"
+    with audit.acting_as(audit.Actor(f"{os_user()} (OS user, manage.py {command})")):
+        yield
 
 
 def command_actor(username: str | None, command: str):
