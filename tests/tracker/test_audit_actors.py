@@ -140,6 +140,7 @@ def test_a_command_refuses_an_unknown_or_deactivated_by_user(db, make_user):
     assert not AuditEntry.objects.filter(verb="imported").exists()
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL creates the scratch database
 def test_djangos_own_commands_from_manage_py_name_the_os_account(empty_database_url, monkeypatch):
     monkeypatch.setenv("LOGNAME", "alice")  # what getpass reads first
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-operator-password")
