@@ -9,7 +9,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     from django.core.management import execute_from_command_line
 
-    from tracker.management.actor import run_by_os_user
+    from tracker.acting import run_by_os_user
 
     # Changes made from the command line (Django's own commands too: createsuperuser,
     # changepassword, shell) are answered for by whoever ran it, in the audit log.

@@ -19,11 +19,17 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from tracker.access import RestrictedQuerySet
+from tracker.acting import Actor, acting_as, current_actor
+
+# Who acts is kept in tracker.acting (free of Django, for manage.py); code says
+# audit.acting_as(user) and audit.Actor(name).
+
 _request: ContextVar[object | None] = ContextVar("audit_request", default=None)
-_actor: ContextVar[object | None] = ContextVar("audit_actor", default=None)
 _suspended: ContextVar[bool] = ContextVar("audit_suspended", default=False)
 _password_verb: ContextVar[str | None] = ContextVar("audit_password_verb", default=None)
 
@@ -79,15 +85,6 @@ class BulkWriteRefused(Exception):
 # Who is acting -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Someone acting who is not (or not only) a signed-in user: a command run from a shell
-    is answered for by the operating-system account that ran it."""
-
-    name: str
-    pk: int | None = None
-
-
 class AuditMiddleware:
     """Makes the request (and so its user and request id) known to the audit log."""
 
@@ -98,22 +95,12 @@ class AuditMiddleware:
         token = _request.set(request)
         # A request acts as its own user: nothing set around it (a test, a thread that
         # served something else) may speak for it.
-        actor_token = _actor.set(None)
+        actor_token = current_actor.set(None)
         try:
             return self.get_response(request)
         finally:
-            _actor.reset(actor_token)
+            current_actor.reset(actor_token)
             _request.reset(token)
-
-
-@contextlib.contextmanager
-def acting_as(actor) -> Iterator[None]:
-    """Whose changes these are: a user (services take `by`), or an Actor for commands."""
-    token = _actor.set(actor)
-    try:
-        yield
-    finally:
-        _actor.reset(token)
 
 
 @contextlib.contextmanager
@@ -141,7 +128,7 @@ def suspended() -> Iterator[None]:
 def _who() -> tuple[int | None, str, str]:
     """The acting user's id and name, and the request id; NoActorError if nobody acts."""
     request = _request.get()
-    actor = _actor.get()
+    actor = current_actor.get()
     request_id = getattr(request, "request_id", "") if request is not None else ""
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
@@ -395,21 +382,27 @@ class AuditedQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+class AuditedRestrictedQuerySet(AuditedQuerySet, RestrictedQuerySet):
+    """A council's data whose changes are audited: the audited models with no queryset
+    methods of their own use it as it is."""
+
+
 def _require_audited_queryset(model: type[models.Model]) -> None:
-    """Every audited model's queryset must include AuditedQuerySet. The user model is
-    Django's, so its manager class is given it here (on the class, so that related managers
-    such as `group.user_set` have it too)."""
-    manager = model._default_manager
-    queryset_class = manager._queryset_class
+    """Our audited models list AuditedQuerySet among their queryset's bases (where the model
+    is read). The user model is Django's, so its manager class is given it here (on the
+    class, so that related managers such as `group.user_set` have it too)."""
+    manager_class = type(model._default_manager)
+    queryset_class = manager_class._queryset_class
     if issubclass(queryset_class, AuditedQuerySet):
         return
-    audited = type(f"Audited{queryset_class.__name__}", (AuditedQuerySet, queryset_class), {})
-    if model._meta.app_label == "auth":
-        type(manager)._queryset_class = audited
-        return
-    # TRANSITIONAL, until our models' querysets list AuditedQuerySet themselves (waiting
-    # for the access layer's rewrite of those classes): this manager alone gets it.
-    manager._queryset_class = audited
+    if model._meta.app_label != "auth":
+        raise ImproperlyConfigured(
+            f"{model._meta.label} is audited: its queryset must include "
+            "tracker.audit.AuditedQuerySet, or update() and bulk writes skip the log."
+        )
+    manager_class._queryset_class = type(
+        f"Audited{queryset_class.__name__}", (AuditedQuerySet, queryset_class), {}
+    )
 
 
 def connect() -> None:

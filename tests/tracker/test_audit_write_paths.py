@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, models, transaction
 
 from actions.models import Action
@@ -233,6 +234,16 @@ def test_a_load_may_bulk_create_and_records_its_own_entry(db):
 def test_every_audited_model_has_the_audited_queryset():
     for model in AUDITED_MODELS:
         assert issubclass(model._default_manager._queryset_class, audit.AuditedQuerySet), model
+
+
+def test_an_audited_model_of_ours_without_the_audited_queryset_stops_the_app():
+    with pytest.raises(ImproperlyConfigured) as refused:
+        audit._require_audited_queryset(Organisation)
+
+    assert str(refused.value) == (
+        "recommendations.Organisation is audited: its queryset must include "
+        "tracker.audit.AuditedQuerySet, or update() and bulk writes skip the log."
+    )
 
 
 def test_dates_in_bulk_changes_are_logged_as_iso_text(southampton):

@@ -8,37 +8,17 @@ command, so Django's own (createsuperuser, changepassword, shell) are answered f
 change made from a shell always says who made it; cron jobs need no account in the service.
 """
 
-import contextlib
-import getpass
-import os
-from collections.abc import Iterator
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker import audit
-
-
-def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in a bare container
-        return f"uid {os.getuid()}"
-
-
-@contextlib.contextmanager
-def run_by_os_user(argv: list[str]) -> Iterator[None]:
-    """For manage.py: the OS account answers for whatever the command changes (a request
-    served by `runserver` still acts as its own signed-in user)."""
-    command = argv[1] if len(argv) > 1 else "help"
-    with audit.acting_as(audit.Actor(f"{os_user()} (OS user, manage.py {command})")):
-        yield
+from tracker.acting import os_actor
 
 
 def command_actor(username: str | None, command: str):
     """The user named by --by (refused if unknown or deactivated), else the OS account."""
     if username is None:
-        return audit.Actor(f"{os_user()} (OS user, manage.py {command})")
+        return os_actor(command)
     user = get_user_model()._default_manager.filter(username=username, is_active=True).first()
     if user is None:
         raise CommandError(f"--by {username}: no active user has that username")
