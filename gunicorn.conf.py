@@ -18,3 +18,16 @@ accesslog = "-"
 errorlog = "-"
 # The proxy in front terminates TLS and says so in X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    """Before any worker starts: a configuration that fails Django's deployment checks
+    (e.g. no mail server, so reset links would go to the log) exits with status 1 and
+    says why, instead of serving."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    django.setup()
+    from tracker.checks import refuse_to_start_if_unfit
+
+    refuse_to_start_if_unfit()

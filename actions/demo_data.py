@@ -28,6 +28,10 @@ from recommendations.models import (
     ReviewKind,
     Stance,
 )
+from tracker import audit
+
+# What the audit log says of each generated review.
+GENERATED = "generated demo data (actions/demo_data.py)"
 
 PLACES = [
     "Ash",
@@ -118,7 +122,12 @@ def generate(organisations: int, seed: int, *, start: int = 0) -> Sizes:
         # One generator per council: the same council is the same whatever else is made.
         rng = random.Random(f"{seed}-{number}")  # noqa: S311 - demo data, not secrets
         with transaction.atomic():
-            _council(rng, number, sizes)
+            # Bulk writes send no signals: like a review file, each generated review is
+            # logged once, as loaded, not row by row (tracker.audit.AuditedQuerySet).
+            with audit.suspended():
+                organisation = _council(rng, number, sizes)
+            for review in organisation.reviews.all():
+                audit.record_import(review, [GENERATED])
     return sizes
 
 
@@ -132,7 +141,7 @@ def review_with_actions(organisation: Organisation, actions: int) -> Review:
         return existing
     rng = random.Random(f"large-{organisation.slug}-{actions}")  # noqa: S311 - demo data
     started = datetime.date(LAST_YEAR, 3, 1)
-    with transaction.atomic():
+    with transaction.atomic(), audit.suspended():
         review = Review.objects.create(
             organisation=organisation,
             slug=slug,
@@ -146,10 +155,12 @@ def review_with_actions(organisation: Organisation, actions: int) -> Review:
         recommendations = _recommendations(rng, review, sizes, count=-(-actions // 10))
         leads = list(Lead.objects.filter(organisation=organisation))
         _actions(rng, review, recommendations, leads, sizes, each=10)
+    with transaction.atomic():
+        audit.record_import(review, [GENERATED])
     return review
 
 
-def _council(rng: random.Random, number: int, sizes: Sizes) -> None:
+def _council(rng: random.Random, number: int, sizes: Sizes) -> Organisation:
     name = f"{rng.choice(PLACES)}{rng.choice(ENDINGS)} {rng.choice(KINDS)} (demo)"
     organisation = Organisation.objects.create(slug=f"demo-{number:04d}", name=name)
     leads = Lead.objects.bulk_create(
@@ -177,6 +188,7 @@ def _council(rng: random.Random, number: int, sizes: Sizes) -> None:
         sizes.reviews += 1
         previous, previous_recommendations = review, recommendations
         year += rng.choice((3, 4, 4, 5))
+    return organisation
 
 
 def _recommendations(rng, review: Review, sizes: Sizes, count: int = 0) -> list[Recommendation]:

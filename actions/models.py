@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from recommendations.models import Organisation, Recommendation, Review, choices_check
 from tracker.access import RestrictedQuerySet
+from tracker.audit import AuditedQuerySet, AuditedRestrictedQuerySet
 from tracker.models import AppendOnlyError
 
 
@@ -42,7 +43,7 @@ class Lead(models.Model):
     )
 
     organisation_path = "organisation"
-    objects = RestrictedQuerySet.as_manager()
+    objects = AuditedRestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -117,7 +118,7 @@ def not_smart() -> Q:
     return Q(due_at__isnull=True) | Q(owner__isnull=True)
 
 
-class ActionQuerySet(RestrictedQuerySet):
+class ActionQuerySet(AuditedQuerySet, RestrictedQuerySet):
     def led_by(self, user) -> "ActionQuerySet":
         """Actions the user leads or owns, through the leads linked to their account."""
         return self.filter(Q(action_leads__lead__user=user) | Q(owner__user=user)).distinct()
@@ -320,7 +321,7 @@ class ActionLead(models.Model):
     position = models.PositiveIntegerField()
 
     organisation_path = "action__review__organisation"
-    objects = RestrictedQuerySet.as_manager()
+    objects = AuditedRestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "position"]

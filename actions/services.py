@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tracker.access import Verb, can
-from tracker.audit import acting_as
+from tracker.audit import acting_as, suspended
 
 from .models import Action, EvidenceLink, ProgressUpdate
 
@@ -93,10 +93,11 @@ def append_update(
         for position, item in enumerate(evidence)
     )
     if revised_due and revised_due != action.due:
-        # The update itself records the old and new date and why, so this is a queryset
-        # update: the audit log (tracker.audit) is for changes that are not progress updates.
+        # The update itself records the old and new date and why: the audit log
+        # (tracker.audit) is for changes that are not progress updates, so not logged twice.
         action.due = revised_due
-        Action.objects.filter(pk=action.pk).update(due=revised_due)
+        with suspended():
+            Action.objects.filter(pk=action.pk).update(due=revised_due)
     refresh_current_position(action)
     return update
 

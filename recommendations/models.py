@@ -13,6 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from tracker.access import RestrictedQuerySet, Role
+from tracker.audit import AuditedQuerySet, AuditedRestrictedQuerySet
 
 
 def choices_check(field: str, choices: type[models.TextChoices], *, blank: bool = False) -> Q:
@@ -62,7 +63,7 @@ class ReviewKind(models.TextChoices):
     INTERNAL_REVIEW = "internal-review", "Internal review"
 
 
-class ReviewQuerySet(RestrictedQuerySet):
+class ReviewQuerySet(AuditedQuerySet, RestrictedQuerySet):
     def published(self) -> "ReviewQuerySet":
         """The reviews whose action plans have a public page: the one deliberate way to a
         council's data without signing in (actions.views.reports.public_action_plan)."""
@@ -332,7 +333,7 @@ class Response(models.Model):
     responded_on = models.DateField(null=True, blank=True)
 
     organisation_path = "recommendation__review__organisation"
-    objects = RestrictedQuerySet.as_manager()
+    objects = AuditedRestrictedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -401,7 +402,7 @@ class Membership(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
 
     organisation_path = "organisation"
-    objects = RestrictedQuerySet.as_manager()
+    objects = AuditedRestrictedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -435,7 +436,7 @@ class TranscriptionCorrection(models.Model):
     corrected_at = models.DateTimeField(auto_now_add=True)
 
     organisation_path = "recommendation__review__organisation"
-    objects = RestrictedQuerySet.as_manager()
+    objects = AuditedRestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["recommendation", "-corrected_at", "-pk"]
@@ -489,7 +490,7 @@ class ReviewImport(models.Model):
     )
 
     organisation_path = "organisation"
-    objects = RestrictedQuerySet.as_manager()
+    objects = AuditedRestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

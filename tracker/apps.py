@@ -9,7 +9,7 @@ class TrackerConfig(AppConfig):
         # Connects the sign-in signal receivers.
         from django.contrib.auth.signals import user_logged_in
 
-        from tracker import audit, security_log
+        from tracker import audit, checks, security_log  # noqa: F401 - checks registers
         from tracker.middleware import start_session_clock
 
         security_log.connect_lockout_signal()

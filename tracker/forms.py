@@ -5,6 +5,8 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from tracker import audit
+
 
 class GovukForm:
     """Renders with crispy-forms-gds inside a <form> the template writes itself (so the
@@ -59,10 +61,17 @@ class ResetPasswordForm(GovukForm, auth_forms.PasswordResetForm):
 
 
 class NewPasswordForm(GovukForm, auth_forms.SetPasswordForm):
+    """The new password from an emailed reset link. The visitor is signed out; the link
+    proves who they are, so the audit log records them as making the change."""
+
     layout = (
         Field.text("new_password1", autocomplete="new-password"),
         Field.text("new_password2", autocomplete="new-password"),
     )
+
+    def save(self, commit=True):
+        with audit.resetting_password(self.user):
+            return super().save(commit=commit)
 
 
 class OneTimeCodeForm(GovukForm, forms.Form):

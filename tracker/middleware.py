@@ -46,6 +46,25 @@ def start_session_clock(sender, request, user, **kwargs):
     request.session[LAST_SEEN_AT] = now
 
 
+class NoStoreWhenSignedInMiddleware:
+    """Pages and exports shown to someone signed in are theirs: `Cache-Control: no-store`
+    keeps them out of shared caches and off the disk of a shared computer, so the back
+    button after signing out shows nothing. Signed-out pages (sign-in, the public action
+    plan, error pages) keep their own caching; static files never reach this middleware
+    (WhiteNoise answers them first) and stay cacheable for a year."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated  # before the view: signing out counts
+        response = self.get_response(request)
+        signed_in = signed_in or request.user.is_authenticated
+        if signed_in and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
 class PermissionsPolicyMiddleware:
     """Switch off browser features the service never uses (camera, microphone, location...)."""
 

@@ -38,6 +38,11 @@ class AuditEntry(models.Model):
         DELETED = "deleted", "Deleted"
         ROLES_CHANGED = "roles changed", "Roles changed"
         IMPORTED = "imported", "Imported"
+        # A user's new password: by themselves on the account page, through an emailed
+        # reset link, or set by an operator (Django admin, a command). Never the password.
+        PASSWORD_CHANGED = "password changed", "Password changed"
+        PASSWORD_RESET = "password reset", "Password reset"
+        PASSWORD_SET = "password set", "Password set"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Kept as plain values, not a foreign key: deleting or renaming a user must never have

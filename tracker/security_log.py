@@ -1,5 +1,6 @@
 """Security events as structured lines on stderr: sign-ins, failures, lockouts, refused
-permissions and the two-factor steps.
+permissions, the two-factor steps, and new passwords (password_changed, password_reset,
+password_set: written by tracker.audit once the change is committed, with who set it).
 
 Each line is one JSON object, so text a user typed (a username, a path) is escaped by the
 encoder and cannot start a line of its own or pretend to be another field. Passwords,

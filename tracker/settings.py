@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks the user verified once they have given a one-time code (two-factor sign-in).
     "tracker.middleware.OTPMiddleware",
+    # Nothing shown to a signed-in user is kept by a cache.
+    "tracker.middleware.NoStoreWhenSignedInMiddleware",
     # Every page needs sign-in unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "tracker.middleware.SessionTimeoutMiddleware",

@@ -4,6 +4,7 @@ filtered set."""
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from tracker.exports import csv_lines, xlsx_bytes
 from tracker.pagination import paginate
@@ -64,7 +65,7 @@ def action_export(request: HttpRequest, file_format: str) -> HttpResponse:
             xlsx_bytes("Actions", EXPORT_HEADER, rows),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return response
 
 

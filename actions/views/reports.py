@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from recommendations import selectors as review_selectors
 from recommendations.models import Organisation, Review
@@ -72,7 +73,7 @@ def scrutiny_report_pdf(
     html = render_to_string("actions/scrutiny_report_document.html", context, request=request)
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     name = f"{review_slug}-progress-report-{context['day']:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return response
 
 

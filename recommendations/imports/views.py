@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from recommendations import selectors
@@ -96,7 +97,9 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The original upload, byte for byte."""
     review_import = _upload_for(request, pk)
     response = HttpResponse(bytes(review_import.content), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{review_import.file_name}"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=review_import.file_name
+    )
     return response
 
 
@@ -135,7 +138,9 @@ def example_spreadsheet(request: HttpRequest) -> HttpResponse:
         ],
     ]
     response = HttpResponse(xlsx_bytes("Action plan", header, rows), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="example-action-plan.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="example-action-plan.xlsx"
+    )
     return response
 
 
@@ -145,7 +150,6 @@ def review_file_download(
     """The review in the review file format: what export_review writes."""
     review = selectors.review_for(request.user, organisation_slug, review_slug)
     response = HttpResponse(export_review(review), content_type="application/yaml; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{review.organisation.slug}-{review.slug}.yaml"'
-    )
+    name = f"{review.organisation.slug}-{review.slug}.yaml"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return response

@@ -70,6 +70,10 @@ def gunicorn(
             SECRET_KEY=secret_key or SECRET_KEY,
             HTTPS="false",
             ALLOWED_HOSTS="127.0.0.1",
+            # Production refuses to start without a mail server and the address links
+            # use (tracker.checks); these tests send no mail.
+            SMTP_HOST="127.0.0.1",
+            SITE_URL=f"http://127.0.0.1:{port}",
             STATIC_ROOT=collected_static(),
             DATABASE_URL=database_url,
             GUNICORN_BIND=f"127.0.0.1:{port}",

@@ -13,6 +13,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(60),
     "ALLOWED_HOSTS": "tracker.example.org",
     "SMTP_HOST": "smtp.example.org",
+    "SITE_URL": "https://tracker.example.org",
 }
 
 
@@ -28,6 +29,82 @@ def test_deployment_checks_pass_with_production_settings():
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def without(*names: str, **overrides: str) -> dict[str, str]:
+    """A production environment missing `names` (not inherited from this run either)."""
+    env = child_environment(**PRODUCTION, **overrides)
+    for name in names:
+        env.pop(name, None)
+    return env
+
+
+def test_deployment_checks_fail_without_a_mail_server_or_site_url():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=settings.BASE_DIR,
+        env=without("SMTP_HOST", "SITE_URL"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert "(mail.E001) Your MAILERS setting uses a development-only email backend" in (
+        result.stderr
+    )
+    assert (
+        "(tracker.E001) SITE_URL is not set, so links in emails would point to "
+        "http://127.0.0.1:8000." in result.stderr
+    )
+
+
+REFUSAL = (
+    "The tracker refuses to start: its deployment checks failed "
+    "(`manage.py check --deploy` lists them):\n"
+    "  - ?: (mail.E001) Your MAILERS setting uses a development-only email backend in the "
+    "'default' entry (django.core.mail.backends.console.EmailBackend).\n"
+)
+
+
+def test_gunicorn_refuses_to_start_when_a_deployment_check_fails(tmp_path):
+    """The production start (gunicorn reading gunicorn.conf.py) exits before any worker
+    starts, with status 1 and the reason, when there is no mail server."""
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn"],
+        cwd=settings.BASE_DIR,
+        env=without("SMTP_HOST", GUNICORN_BIND="127.0.0.1:0", GUNICORN_WORKERS="1"),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert REFUSAL in result.stderr
+    assert "SMTP_HOST" in result.stderr.split(REFUSAL, 1)[1]
+    assert "Booting worker" not in result.stderr
+
+
+def import_wsgi_application(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """What any WSGI server does first: import tracker.wsgi's application."""
+    return subprocess.run(
+        [sys.executable, "-c", "import tracker.wsgi; print('serving')"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_any_wsgi_server_refuses_the_application_when_a_deployment_check_fails():
+    refused = import_wsgi_application(without("SMTP_HOST"))
+    served = import_wsgi_application(without())
+
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert REFUSAL in refused.stderr
+    assert (served.returncode, served.stdout) == (0, "serving\n"), served.stderr
 
 
 @pytest.mark.django_db

@@ -1,13 +1,14 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 
 from actions import demo_data
 from recommendations.models import Organisation
+from tracker.management.actor import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Generate synthetic councils with reviews, actions and progress history, for "
         "benchmarks and load tests (actions/demo_data.py). Deterministic for a seed."

@@ -1,13 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from recommendations.review_files.changes import CREATED
 from recommendations.review_files.errors import ReviewFileInvalid
 from recommendations.review_files.loading import ReviewFile, load_review_files
+from tracker.management.actor import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Load review files (docs/review-format.md) in the order given. All or nothing: one "
         "problem in any file and nothing is written."

@@ -8,15 +8,15 @@ import statistics
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 
 from actions import demo_data
 from benchmarks import pages as bench
 from recommendations.models import Membership, Organisation
 from tracker.access import Role
+from tracker.management.actor import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Time every page type, as each role, on the generated dataset (benchmarks/)."
 
     def add_arguments(self, parser):

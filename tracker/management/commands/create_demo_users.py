@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from actions.models import Lead
 from recommendations.models import Membership, Organisation, Review
 from recommendations.services import publish_review
 from tracker.access import Role
+from tracker.management.actor import AuditedCommand
 
 ADMIN, OFFICER, PROGRAMME_OFFICE, VIEWER = (
     Role.ADMIN,
@@ -58,7 +59,7 @@ DEMO_USERS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Create the demo users for local development and print their sign-ins (DEBUG only)."
 
     def handle(self, *args, **options):

@@ -4,12 +4,13 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from benchmarks import load
+from tracker.management.actor import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Prepare officers for the load test, or check its updates were stored exactly once."
 
     def add_arguments(self, parser):
