@@ -33,7 +33,9 @@ def review_detail(request: HttpRequest, organisation_slug: str, review_slug: str
             "page": page,
             "day": day,
             "as_at_problem": problem,
-            "audit_entries": AuditEntry.objects.about(review).newest_first()[:SHOWN_ON_PAGES],
+            "audit_entries": AuditEntry.objects.visible_to(request.user)
+            .about(review)
+            .newest_first()[:SHOWN_ON_PAGES],
         },
     )
 
@@ -51,7 +53,9 @@ def recommendation_detail(
         {
             "recommendation": recommendation,
             "audit_entries": (
-                AuditEntry.objects.about(recommendation).newest_first()[:SHOWN_ON_PAGES]
+                AuditEntry.objects.visible_to(request.user)
+                .about(recommendation)
+                .newest_first()[:SHOWN_ON_PAGES]
             ),
         },
     )

@@ -23,6 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from tracker import access
 from tracker.access import RestrictedQuerySet
 from tracker.acting import Actor, acting_as, current_actor
 
@@ -166,7 +167,16 @@ def record(verb: str, instance: models.Model, subject: models.Model, changes: di
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         changes=changes,
+        organisation_id=_organisation_id(subject),
     )
+
+
+def _organisation_id(subject: models.Model) -> int | None:
+    """The council an entry belongs to: its subject's, or for a user their membership's."""
+    if hasattr(type(subject), "organisation_path"):
+        return access.organisation_id_of_object(subject)
+    membership = getattr(subject, "membership", None)
+    return getattr(membership, "organisation_id", None)
 
 
 def record_import(review: models.Model, summary_lines: list[str]) -> None:

@@ -10,13 +10,15 @@ UPDATE and DELETE on the table.
 from django.conf import settings
 from django.db import models
 
+from tracker.access import RestrictedQuerySet
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or remove recorded history (progress updates, audit
     entries). On PostgreSQL the database refuses too (migration tracker 0002)."""
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(RestrictedQuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
 
@@ -58,7 +60,12 @@ class AuditEntry(models.Model):
     subject_id = models.CharField(max_length=64)
     # {field: [before, after]} for changes; the values for creations and deletions.
     changes = models.JSONField(default=dict, blank=True)
+    # The council whose data changed (for a user, their council), so that each council's
+    # entries are theirs alone; none for LGA-wide things. A plain value like actor_id: the
+    # shared base keeps no foreign key to an app above it.
+    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
+    organisation_path = "organisation"
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:

@@ -97,7 +97,9 @@ def _render_action(
             "form": form,
             "newer_updates": newer_updates,
             "today": timezone.localdate(),
-            "audit_entries": AuditEntry.objects.about(action).newest_first()[:SHOWN_ON_PAGES],
+            "audit_entries": AuditEntry.objects.visible_to(request.user)
+            .about(action)
+            .newest_first()[:SHOWN_ON_PAGES],
         },
         status=status,
     )

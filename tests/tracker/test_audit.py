@@ -289,3 +289,28 @@ def test_the_admin_lists_the_audit_log_read_only(admin_client, southampton):
     assert delete.status_code == 403
     assert recorded_actor.endswith("(OS user, manage.py load_review)")
     assert AuditEntry.objects.get(pk=entry.pk).actor_name == recorded_actor
+
+
+def test_each_entry_belongs_to_the_council_whose_data_changed(
+    southampton, programme_office, other_council_users, lga_admin
+):
+    review = Review.objects.get(organisation__slug="southampton", slug="cpc-2017")
+    services.publish_review(review=review, by=programme_office, published=True)
+    testshire_review = Review.objects.get(organisation__slug="testshire")
+    services.publish_review(
+        review=testshire_review, by=other_council_users["Programme office"], published=True
+    )
+
+    southampton_entry = AuditEntry.objects.about(review).get(verb="changed")
+    testshire_entry = AuditEntry.objects.about(testshire_review).get(verb="changed")
+    assert southampton_entry.organisation_id == review.organisation_id
+    assert testshire_entry.organisation_id == testshire_review.organisation_id
+    # Each council's people see their own entries (a user's entries go with their council).
+    testshire_admin = other_council_users["Admin"]
+    seen_by_testshire = set(AuditEntry.objects.visible_to(testshire_admin))
+    assert testshire_entry in seen_by_testshire
+    assert southampton_entry not in seen_by_testshire
+    assert {entry.organisation_id for entry in seen_by_testshire} == {
+        testshire_review.organisation_id
+    }
+    assert {southampton_entry, testshire_entry} <= set(AuditEntry.objects.visible_to(lga_admin))
