@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0003_audit_password_verbs'),
+        ("tracker", "0003_audit_password_verbs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditentry',
-            name='organisation_id',
+            model_name="auditentry",
+            name="organisation_id",
             field=models.BigIntegerField(blank=True, db_index=True, null=True),
         ),
     ]
