@@ -1,10 +1,11 @@
-import os
 import subprocess
 import sys
 from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+
+from benchmarks.serving import child_environment
 
 
 def refused_by_database(write: Callable[[], object]) -> bool:
@@ -15,17 +16,6 @@ def refused_by_database(write: Callable[[], object]) -> bool:
     except IntegrityError:
         return True
     return False
-
-
-# Variables the test run itself sets (the browser tests allow async-unsafe ORM calls, the
-# test settings turn HTTPS off) must not leak into a child process meant to run as a
-# deployment would.
-TEST_RUN_ONLY = {"DEBUG", "SECRET_KEY", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-
-
-def child_environment(**overrides: str) -> dict[str, str]:
-    inherited = {k: v for k, v in os.environ.items() if k not in TEST_RUN_ONLY}
-    return {**inherited, "DJANGO_SETTINGS_MODULE": "tracker.settings", **overrides}
 
 
 def manage(database_url: str, *args: str) -> str:

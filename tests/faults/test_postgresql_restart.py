@@ -8,8 +8,10 @@ from collections import Counter
 
 import pytest
 
+from benchmarks.serving import gunicorn, wait_until_healthy
+
 from .proxy import RestartableProxy
-from .serving import Visitor, gunicorn, prepare_database, wait_until_healthy
+from .serving import Visitor, prepare_database
 from .test_serving_and_imports import query
 
 pytestmark = pytest.mark.django_db(transaction=True)

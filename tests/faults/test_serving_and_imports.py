@@ -12,9 +12,10 @@ import time
 import pytest
 from django.conf import settings
 
+from benchmarks.serving import gunicorn
 from tests.helpers import child_environment, manage
 
-from .serving import ACTION, Visitor, gunicorn, prepare_database
+from .serving import ACTION, Visitor, prepare_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

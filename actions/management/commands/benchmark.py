@@ -113,7 +113,7 @@ class Command(AuditedCommand):
 
     def over_gunicorn(self, users: dict[str, object], urls: dict[str, str], repeats: int) -> None:
         """The same pages as each role through gunicorn (two workers, DEBUG off), as served."""
-        from tests.faults.serving import gunicorn
+        from benchmarks.serving import gunicorn
 
         with gunicorn(settings.DATABASE_URL, workers=2, secret_key=settings.SECRET_KEY) as base:
             for role, user in users.items():
