@@ -17,7 +17,8 @@ _SALT = "recommendations.accounts.invitation"
 
 
 def _fingerprint(user) -> str:
-    return salted_hmac(_SALT, f"{user.pk}|{user.password}|{user.is_active}").hexdigest()[:32]
+    account = f"{user.pk}|{user.password}|{user.is_active}"
+    return salted_hmac(_SALT, account, algorithm="sha256").hexdigest()[:32]
 
 
 def invitation_token(user) -> str:

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from recommendations.models import Membership, Organisation
+from tracker import audit, security_log
 from tracker.access import Role, Verb, can
 from tracker.audit import acting_as
 
@@ -155,11 +156,37 @@ def set_active(*, membership: Membership, by, active: bool) -> Membership:
 
 def unlock(*, membership: Membership, by) -> int:
     """Clear a user's failed sign-ins, so a lockout ends now rather than after its
-    cool-off. Returns how many records of failed sign-ins were removed."""
+    cool-off. Audited and written to the security log. Returns how many records of failed
+    sign-ins were removed."""
     from axes.utils import reset
 
     _require_manageable(membership, by)
-    return reset(username=membership.user.get_username())
+    user = membership.user
+    with transaction.atomic(), acting_as(by):
+        removed = reset(username=user.get_username())
+        audit.record("changed", user, user, {"sign-in": ["locked out", "unlocked"]})
+    security_log.event("unlocked", username=user.get_username(), by=by.get_username())
+    return removed
+
+
+def reset_two_factor(*, membership: Membership, by) -> None:
+    """For someone who lost both their phone and their recovery codes: remove their
+    authenticator and recovery codes, so at their next sign-in (with their password) they
+    set up a new authenticator if their role needs one. Audited and written to the
+    security log. Refuses an admin resetting their own: they do that on their Two-factor
+    sign-in page, signed in with their codes."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require_manageable(membership, by)
+    user = membership.user
+    if user.pk == by.pk:
+        raise ValidationError("You cannot reset your own two-factor sign-in here.")
+    with transaction.atomic(), acting_as(by):
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit.record("changed", user, user, {"two-factor sign-in": ["set up", "reset"]})
+    security_log.event("two_factor_reset", username=user.get_username(), by=by.get_username())
 
 
 def create_council(*, by, name: str, slug: str) -> Organisation:

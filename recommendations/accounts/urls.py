@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{user}deactivate/", views.user_active, {"active": False}, name="user-deactivate"),
     path(f"{user}reactivate/", views.user_active, {"active": True}, name="user-reactivate"),
     path(f"{user}unlock/", views.user_unlock, name="user-unlock"),
+    path(f"{user}reset-two-factor/", views.user_reset_two_factor, name="user-reset-two-factor"),
     path(f"{user}invite-again/", views.user_reinvite, name="user-reinvite"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("councils/new/", views.council_new, name="council-new"),

@@ -14,6 +14,7 @@ from recommendations.models import Membership
 from tracker.access import Verb, can, can_at_all
 from tracker.forms import NewPasswordForm
 from tracker.pagination import paginate
+from tracker.two_factor import has_two_factor
 
 from . import selectors, services
 from .forms import CouncilForm, InviteForm, RoleForm
@@ -102,6 +103,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             # By the relation's name: the actions app builds on this one, never the reverse.
             "leads": membership.user.leads.order_by("name"),
             "role_form": RoleForm(initial={"role": membership.role}),
+            "has_two_factor": has_two_factor(membership.user),
         },
     )
 
@@ -142,6 +144,18 @@ def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     membership = _member(request, user_id)
     services.unlock(membership=membership, by=request.user)
     messages.success(request, "Unlocked: they can sign in again now")
+    return redirect("accounts:user-detail", user_id=user_id)
+
+
+@require_POST
+def user_reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
+    membership = _member(request, user_id)
+    try:
+        services.reset_two_factor(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Two-factor sign-in reset: they set it up again at sign-in")
     return redirect("accounts:user-detail", user_id=user_id)
 
 

@@ -554,3 +554,61 @@ def test_a_council_admin_cannot_add_a_council(signed_in, admin_member, programme
 def test_create_council_refuses_a_duplicate_in_the_service(lga_admin):
     with pytest.raises(ValidationError):
         services.create_council(by=lga_admin, name="Again", slug="southampton")
+
+
+def test_unlocking_is_audited(admin_member, officer):
+    services.unlock(membership=Membership.objects.get(user=officer), by=admin_member)
+
+    entry = AuditEntry.objects.get(
+        object_type="auth.user", object_id=str(officer.pk), verb="changed"
+    )
+    assert (entry.actor_name, entry.verb, entry.changes) == (
+        "Admin Member (admin_member)",
+        "changed",
+        {"sign-in": ["locked out", "unlocked"]},
+    )
+
+
+# Two-factor reset --------------------------------------------------------------------------
+
+
+def test_admin_resets_a_users_two_factor_sign_in(signed_in, admin_member, make_user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    other_admin = make_user("other_admin", "Admin")
+    TOTPDevice.objects.create(user=other_admin, name="Phone", confirmed=True)
+    client = signed_in(admin_member)
+    assert "Reset two-factor sign-in" in client.get(f"/users/{other_admin.pk}/").text
+
+    response = client.post(f"/users/{other_admin.pk}/reset-two-factor/", follow=True)
+
+    assert "Two-factor sign-in reset: they set it up again at sign-in" in response.text
+    assert TOTPDevice.objects.filter(user=other_admin).count() == 0
+    assert TOTPDevice.objects.filter(user=admin_member).count() == 1
+    entry = AuditEntry.objects.get(
+        object_type="auth.user", object_id=str(other_admin.pk), verb="changed"
+    )
+    assert entry.changes == {"two-factor sign-in": ["set up", "reset"]}
+    # At their next sign-in with their password they are sent to set up a new authenticator.
+    again = Client()
+    signed = again.post(
+        "/sign-in/", {"username": "other_admin", "password": "a-long-test-password"}, follow=True
+    )
+    assert signed.redirect_chain[-1][0] == "/account/two-factor/?next=%2F"
+
+
+def test_two_factor_reset_refuses_another_council_and_oneself(
+    signed_in, admin_member, officer, other_council_users
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=officer, name="Phone", confirmed=True)
+
+    refused = signed_in(other_council_users["Admin"]).post(f"/users/{officer.pk}/reset-two-factor/")
+    with pytest.raises(ValidationError):
+        services.reset_two_factor(
+            membership=Membership.objects.get(user=admin_member), by=admin_member
+        )
+
+    assert refused.status_code == 404
+    assert TOTPDevice.objects.filter(user=officer).count() == 1
