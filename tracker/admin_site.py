@@ -32,8 +32,6 @@ def is_operator(user) -> bool:
 class OperatorAdminSite(admin.AdminSite):
     site_header = "Peer challenge tracker: operators"
     site_title = "Peer challenge tracker operators"
-    # An unknown address under /django-admin/ is the ordinary 404, not a redirect.
-    final_catch_all_view = False
 
     def has_permission(self, request: HttpRequest) -> bool:
         return is_operator(request.user)

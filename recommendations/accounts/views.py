@@ -199,7 +199,8 @@ def _invitation_invalid(request: HttpRequest) -> HttpResponse:
         request,
         "recommendations/accounts/invitation_invalid.html",
         {"valid_days": INVITATION_VALID_FOR.days},
-        status=410,
+        # The link leads nowhere (any longer); the page says what to do instead.
+        status=404,
     )
 
 
