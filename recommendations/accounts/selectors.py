@@ -1,7 +1,7 @@
 """Reads for the users pages: who belongs to which council, as the admin may see them."""
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -15,7 +15,11 @@ def members_for(viewer, *, organisation: Organisation | None = None) -> QuerySet
     if organisation is not None:
         members = members.filter(organisation=organisation)
     return members.order_by(
-        "organisation__name", "user__first_name", "user__last_name", "user__username"
+        # LGA-wide users first, on every database (PostgreSQL sorts NULL last by default).
+        F("organisation__name").asc(nulls_first=True),
+        "user__first_name",
+        "user__last_name",
+        "user__username",
     )
 
 

@@ -612,3 +612,22 @@ def test_two_factor_reset_refuses_another_council_and_oneself(
 
     assert refused.status_code == 404
     assert TOTPDevice.objects.filter(user=officer).count() == 1
+
+
+def test_user_list_queries_do_not_grow_with_users(signed_in, lga_admin, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(lga_admin)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/users/").status_code == 200
+        return len(queries)
+
+    few = count()
+    for number in range(10):
+        make_user(f"extra_{number}", "Viewer")
+    many = count()
+
+    assert few == many
