@@ -1,7 +1,9 @@
 """Reads for the users pages: who belongs to which council, as the admin may see them."""
 
 from django.conf import settings
+from django.core.validators import slug_re
 from django.db.models import F, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -23,8 +25,14 @@ def members_for(viewer, *, organisation: Organisation | None = None) -> QuerySet
     )
 
 
+# The largest id a database integer column holds: a larger one in an address is no user.
+LARGEST_ID = 2**63 - 1
+
+
 def member_for(viewer, user_id: int) -> Membership:
     """One user's membership, or 404 when the viewer may not see it (another council's)."""
+    if not 0 < user_id <= LARGEST_ID:
+        raise Http404
     return get_object_or_404(
         Membership.objects.visible_to(viewer).select_related("user", "organisation"),
         user_id=user_id,
@@ -33,6 +41,14 @@ def member_for(viewer, user_id: int) -> Membership:
 
 def councils_for(viewer) -> QuerySet[Organisation]:
     return Organisation.objects.visible_to(viewer).order_by("name")
+
+
+def council_named(viewer, slug: str) -> Organisation | None:
+    """The council with this short name that the viewer may see; None for any other value
+    (an unknown name, or one no short name could be, such as one with a NUL byte)."""
+    if not slug_re.fullmatch(slug):
+        return None
+    return councils_for(viewer).filter(slug=slug).first()
 
 
 def locked_out_usernames(usernames) -> set[str]:

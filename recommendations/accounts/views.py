@@ -42,9 +42,7 @@ def _base_url(request: HttpRequest) -> str:
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_user_manager(request)
     councils = selectors.councils_for(request.user)
-    council = None
-    if slug := request.GET.get("council"):
-        council = councils.filter(slug=slug).first()
+    council = selectors.council_named(request.user, request.GET.get("council", ""))
     page = paginate(request, selectors.members_for(request.user, organisation=council), per_page=50)
     locked = selectors.locked_out_usernames(m.user.username for m in page.object_list)
     return render(

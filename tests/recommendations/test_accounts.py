@@ -631,3 +631,28 @@ def test_user_list_queries_do_not_grow_with_users(signed_in, lga_admin, make_use
     many = count()
 
     assert few == many
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/users/99999999999999999999/",
+        "/users/99999999999999999999/leads/",
+        "/users/0/",
+        "/invitation/a%00b/",
+    ],
+)
+def test_hostile_addresses_are_not_found(signed_in, lga_admin, url):
+    client = signed_in(lga_admin)
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+
+
+def test_hostile_council_filter_shows_every_council(signed_in, lga_admin, admin_member):
+    response = signed_in(lga_admin).get("/users/", {"council": "a\x00b"})
+
+    assert response.status_code == 200
+    assert response.context["council"] is None
+    assert usernames_listed(response) == ["lga_admin", "admin_member"]
