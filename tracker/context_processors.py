@@ -18,6 +18,7 @@ NAVIGATION = [
         ("recommendations:import-new", "recommendations:import-list"),
         Verb.LOAD_REVIEWS,
     ),
+    ("Users", "accounts:user-list", ("accounts", "user-leads"), Verb.MANAGE_USERS),
     ("Change password", "password_change", ("password_change", "password_change_done"), None),
     ("Two-factor sign-in", "two-factor-setup", ("two-factor-setup",), None),
 ]

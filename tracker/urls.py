@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import forms, views
 
@@ -75,12 +73,9 @@ urlpatterns = [
     ),
     path("", include("recommendations.urls")),
     path("", include("actions.urls")),
-    # The admin site signs people in through the service's own sign-in (lockouts, two
-    # factors), never through a second login form of its own.
-    path(
-        "django-admin/login/",
-        login_not_required(RedirectView.as_view(pattern_name="sign-in", query_string=True)),
-    ),
+    path("", include("recommendations.accounts.urls")),
+    path("", include("actions.user_leads.urls")),
+    # For the service's operators only: tracker.admin_site says who and how.
     path("django-admin/", admin.site.urls),
 ]
 

@@ -21,7 +21,10 @@ def test_demo_users_cover_every_role_and_are_safe_to_recreate(southampton, setti
 
     users = {u.username: u for u in get_user_model().objects.select_related("membership")}
     roles = {
-        name: (user.membership.organisation.slug, user.membership.get_role_display())
+        name: (
+            getattr(user.membership.organisation, "slug", None),
+            user.membership.get_role_display(),
+        )
         for name, user in users.items()
     }
     assert roles == {
@@ -30,6 +33,8 @@ def test_demo_users_cover_every_role_and_are_safe_to_recreate(southampton, setti
         "cmt": ("southampton", "Viewer"),
         "programme": ("southampton", "Programme office"),
         "admin": ("southampton", "Admin"),
+        # LGA-wide (no organisation): adds a council and loads its first review.
+        "lga-admin": (None, "Admin"),
     }
     # Council administrators work in the app, never in the Django admin.
     assert not any(user.is_staff or user.is_superuser for user in users.values())

@@ -16,6 +16,7 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "invitation-accept",
 }
 
 SAMPLE_KWARGS = {

@@ -56,7 +56,17 @@ DEMO_USERS = [
         [],
         "the council's administrator: loads reviews, manages users",
     ),
+    (
+        "lga-admin",
+        "Lena",
+        "LGA",
+        ADMIN,
+        [],
+        "an LGA-wide administrator: adds a council, loads its first review",
+    ),
 ]
+# The demo users with no organisation: they see and administer every council.
+LGA_WIDE_USERS = {"lga-admin"}
 
 
 class Command(AuditedCommand):
@@ -72,7 +82,8 @@ class Command(AuditedCommand):
             raise CommandError("Load the Southampton reviews first (scripts/run does).")
         with transaction.atomic():
             for username, first, last, role, lead_names, _ in DEMO_USERS:
-                self._create(organisation, username, first, last, role, lead_names)
+                home = None if username in LGA_WIDE_USERS else organisation
+                self._create(home, username, first, last, role, lead_names)
             # Southampton published its response to the 2017 peer challenge; so does the demo,
             # so that the public action plan can be seen without signing in.
             review = Review.objects.filter(organisation=organisation, slug=PUBLISHED_REVIEW).first()
@@ -106,4 +117,5 @@ class Command(AuditedCommand):
         Membership.objects.update_or_create(
             user=user, defaults={"organisation": organisation, "role": role}
         )
-        Lead.objects.filter(organisation=organisation, name__in=lead_names).update(user=user)
+        if organisation is not None:
+            Lead.objects.filter(organisation=organisation, name__in=lead_names).update(user=user)
