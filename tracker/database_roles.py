@@ -4,14 +4,16 @@ Two roles: an owner that owns every table and runs `migrate`, and the app's role
 owns nothing. Because only a table's owner may TRUNCATE it (unless granted), ALTER it or
 DISABLE its triggers, the app cannot wipe or unprotect history, whatever code runs in it.
 On the history tables the app may only read and add: UPDATE and DELETE are not granted,
-and the triggers of migration tracker 0002 refuse them for every role as well.
+and the triggers of migrations tracker 0002 and actions 0010 refuse them for every
+role as well.
 """
 
 import re
 
 from django.db import connection
 
-# History: appended to, never changed (the same tables as migration tracker 0002).
+# History: appended to, never changed (the tables whose triggers migrations tracker 0002
+# and actions 0010 create; a PostgreSQL test checks the two lists agree).
 HISTORY_TABLES = ("actions_progressupdate", "actions_evidencelink", "tracker_auditentry")
 # Written by `migrate` alone, run as the owner.
 OWNER_ONLY_WRITES = ("django_migrations",)
