@@ -6,6 +6,19 @@ from tracker.access import Role
 from tracker.forms import GovukForm
 
 
+def role_field() -> forms.ChoiceField:
+    """The role question, the same wherever an admin chooses one."""
+    return forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a role",
+            "invalid_choice": "Select a role from the list",
+        },
+    )
+
+
 class InviteForm(GovukForm, forms.Form):
     name = forms.CharField(
         label="Full name",
@@ -30,15 +43,7 @@ class InviteForm(GovukForm, forms.Form):
             "invalid_choice": "Select the council they work for",
         },
     )
-    role = forms.ChoiceField(
-        label="Role",
-        choices=Role.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select a role",
-            "invalid_choice": "Select a role from the list",
-        },
-    )
+    role = role_field()
 
     def __init__(self, *args, councils, **kwargs):
         """`councils`: those the admin may invite to. A council admin has one, so the
@@ -64,15 +69,7 @@ class InviteForm(GovukForm, forms.Form):
 
 
 class RoleForm(GovukForm, forms.Form):
-    role = forms.ChoiceField(
-        label="Role",
-        choices=Role.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select a role",
-            "invalid_choice": "Select a role from the list",
-        },
-    )
+    role = role_field()
     layout = (Field.radios("role", legend_size="s"),)
 
 
