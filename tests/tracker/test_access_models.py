@@ -6,10 +6,20 @@ and that path must lead to Organisation. A new model cannot forget: it is found 
 not listed here.
 """
 
+import ast
+import importlib
+import inspect
+import sys
+from pathlib import Path
+
 import pytest
 from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.urls import get_resolver
 
 from recommendations.models import Organisation
+from tests.tracker.test_isolation import walk
 from tracker.access import RestrictedQuerySet
 
 OUR_APPS = {"recommendations", "actions", "tracker"}
@@ -183,3 +193,122 @@ def test_another_council_sees_none_of_southamptons_rows(
             assert visible == pks_of(model, "testshire"), f"{model.__name__} as {role}"
         # And the check can see rows: Southampton's own admin sees every one of them.
         assert set(model.objects.visible_to(admin_member).values_list("pk", flat=True)) == theirs
+
+
+# Views reach the ORM only through the access layer -----------------------------------------
+
+# Manager methods a view may call directly: they narrow to what the user may see.
+RESTRICTING = {"visible_to", "restrict"}
+
+# (views module, "Model.objects.method") a view may use unrestricted, with the reason.
+ALLOWED_IN_VIEWS = {
+    ("actions.views.reports", "Review.objects.published"): (
+        "the public action plan: published reviews are public to everyone by design"
+    ),
+    ("actions.views.progress", "AuditEntry.objects.about"): (
+        "the history of an action the view fetched through visible_to"
+    ),
+    ("recommendations.views", "AuditEntry.objects.about"): (
+        "the history of a review or recommendation the view fetched through visible_to"
+    ),
+}
+
+
+def view_modules() -> set[str]:
+    """Every module that defines a view: the views files, and the module of every URL
+    pattern's callback (so a view in a new place is found too), our own code only."""
+    base = settings.BASE_DIR
+    names = {
+        ".".join(path.relative_to(base).with_suffix("").parts)
+        for pattern in ("*/views.py", "*/views/*.py", "*/*/views.py")
+        for path in base.glob(pattern)
+        if ".venv" not in path.parts and "tests" not in path.parts
+    }
+    names.discard("actions.views.__init__")
+    for _, pattern in walk(get_resolver().url_patterns):
+        callback = getattr(pattern.callback, "view_class", pattern.callback)
+        module = sys.modules[callback.__module__]
+        if (
+            Path(module.__file__).resolve().is_relative_to(base)
+            and ".venv" not in Path(module.__file__).parts
+        ):
+            names.add(callback.__module__)
+    return names
+
+
+def unrestricted_orm_uses(module_name: str, source: str | None = None) -> list[str]:
+    """`Model.objects.<not visible_to/restrict>` and `get_object_or_404(Model, ...)` with a
+    bare model class, in the module's source."""
+    module = importlib.import_module(module_name)
+    tree = ast.parse(source if source is not None else inspect.getsource(module))
+
+    def is_model(name: str) -> bool:
+        value = getattr(module, name, None)
+        return isinstance(value, type) and issubclass(value, models.Model)
+
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr in {"objects", "_default_manager", "_base_manager"}
+            and isinstance(node.value.value, ast.Name)
+            and node.attr not in RESTRICTING
+        ):
+            found.append(f"{node.value.value.id}.{node.value.attr}.{node.attr}")
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None))
+            in {"get_object_or_404", "get_list_or_404"}
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and is_model(node.args[0].id)
+        ):
+            found.append(
+                f"{node.func.id if hasattr(node.func, 'id') else node.func.attr}({node.args[0].id})"
+            )
+    return found
+
+
+def test_the_view_walk_finds_every_views_module():
+    assert view_modules() >= {
+        "recommendations.views",
+        "recommendations.imports.views",
+        "actions.views.dashboard",
+        "actions.views.lists",
+        "actions.views.progress",
+        "actions.views.reports",
+        "actions.views.search",
+        "tracker.views",
+    }
+
+
+@pytest.mark.parametrize("module_name", sorted(view_modules()))
+def test_views_reach_the_orm_only_through_the_access_layer(module_name):
+    unrestricted = [
+        use
+        for use in unrestricted_orm_uses(module_name)
+        if (module_name, use) not in ALLOWED_IN_VIEWS
+    ]
+
+    assert unrestricted == [], f"{module_name} reaches the ORM without visible_to/restrict"
+
+
+def test_the_view_check_flags_an_unrestricted_fetch():
+    source = (
+        "def view(request, pk):\n"
+        "    a = ReviewImport.objects.get(pk=pk)\n"
+        "    b = get_object_or_404(ReviewImport, pk=pk)\n"
+        "    c = ReviewImport.objects.visible_to(request.user).get(pk=pk)\n"
+        "    return get_object_or_404(ReviewImport.objects.restrict(request.user), pk=pk)\n"
+    )
+
+    found = unrestricted_orm_uses("recommendations.imports.views", source)
+
+    assert sorted(found) == ["ReviewImport.objects.get", "get_object_or_404(ReviewImport)"]
+
+
+def test_every_allowed_unrestricted_use_is_still_there():
+    """An allow-list entry whose use has gone is removed, so the list stays honest."""
+    for module_name, use in ALLOWED_IN_VIEWS:
+        assert use in unrestricted_orm_uses(module_name), (module_name, use)
