@@ -2,7 +2,11 @@
 Southampton objects beside a second council (Testshire); and every service that changes
 data refusing, whoever calls it, a user without the right, changing no row."""
 
+import importlib
+import inspect
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
@@ -303,3 +307,31 @@ def test_confirm_import_refuses_all_but_the_councils_admin(outsiders, admin_memb
         ),
     )
     assert ReviewImport.objects.get(pk=upload.pk).status == ImportStatus.PREVIEWED
+
+
+# The services above, by module: a new service that takes an acting user (`by`) fails here
+# until a test above shows it refusing.
+REFUSAL_TESTED = {
+    "recommendations.services": {"correct_transcription", "publish_review"},
+    "actions.services": {"record_progress"},
+    "recommendations.imports.services": {"preview_upload", "confirm_import"},
+}
+
+
+def test_every_service_that_acts_for_a_user_has_a_refusal_test():
+    base = settings.BASE_DIR
+    found = {}
+    for path in base.glob("**/services.py"):
+        if {".venv", "tests", "node_modules"} & set(path.relative_to(base).parts):
+            continue
+        name = ".".join(path.relative_to(base).with_suffix("").parts)
+        module = importlib.import_module(name)
+        acting = {
+            function_name
+            for function_name, function in inspect.getmembers(module, inspect.isfunction)
+            if function.__module__ == name and "by" in inspect.signature(function).parameters
+        }
+        if acting:
+            found[name] = acting
+
+    assert found == REFUSAL_TESTED
