@@ -45,7 +45,7 @@ NOT_WALKED = ("django-admin/", "static/", "media/")
 
 # Path parameters that name a council's object: a page with one of them is council-scoped,
 # so another council's user must get 404 (never a 403 that confirms the object exists).
-COUNCIL_SCOPED = {"organisation_slug", "review_slug", "number", "ref", "pk"}
+COUNCIL_SCOPED = {"organisation_slug", "review_slug", "number", "ref", "pk", "user_id"}
 
 # Values that name nothing, for comparing a refusal with the answer about a missing object.
 ABSENT = {
@@ -54,6 +54,7 @@ ABSENT = {
     "number": "99",
     "ref": "99-z",
     "pk": "999999",
+    "user_id": "999999",
     "uidb64": "MQ",
     "token": "not-a-valid-token",
 }
@@ -67,17 +68,6 @@ TESTSHIRE = {
     "ref": "1-a",
 }
 
-# Public pages: no sign-in redirect for visitors.
-PUBLIC = {
-    "healthz",
-    "accessibility",
-    "public-action-plan",
-    "sign-in",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_confirm",
-    "password_reset_complete",
-}
 
 # Pages whose content is fixed in the code, the same for everyone, read from no table: the
 # example spreadsheet's rows are copied from Southampton's published 2013 action plan.
@@ -110,6 +100,9 @@ def walk(patterns, prefix=""):
 
 RESOLVED = list(walk(get_resolver().url_patterns))
 WALKED = [(route, p) for route, p in RESOLVED if not route.startswith(NOT_WALKED)]
+# Pages that need no sign-in say so themselves (login_not_required): the public action plan,
+# signing in, getting back into an account.
+PUBLIC = {p.name for _, p in RESOLVED if getattr(p.callback, "login_required", True) is False}
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 
@@ -318,6 +311,7 @@ def world(django_db_setup, django_db_blocker):
             "number": recommendation.number,
             "ref": action.ref,
             "pk": str(upload.pk),
+            "user_id": str(officer.pk),
             "uidb64": urlsafe_base64_encode(force_bytes(southampton_admin.pk)),
             "token": "not-a-valid-token",
         }
@@ -341,6 +335,7 @@ def world(django_db_setup, django_db_blocker):
             "words": words,
             "forms": forms,
             "southampton_admin": southampton_admin,
+            "own_values": {**TESTSHIRE, "user_id": str(users["Viewer"].pk)},
         }
         transaction.set_rollback(True)
 
@@ -517,7 +512,7 @@ def replay_get_form(client, role, world, target, query):
     )
     # The same Southampton values on Testshire's own page of that kind (its gap between
     # reviews asked about Southampton's reviews, say).
-    own_target = fill(resolve(target).route, TESTSHIRE)
+    own_target = fill(resolve(target).route, world["own_values"])
     response = client.get(f"{own_target}?{urlencode(query)}")
     if role == "Signed out":
         assert response.status_code in {302, 404}, f"GET {own_target}"
