@@ -270,8 +270,14 @@ def world(django_db_setup, django_db_blocker):
     from recommendations.models import Recommendation, Review
     from recommendations.review_files.loading import ReviewFile, load_review_files
     from tests.recommendations.samples import VALID
+    from tracker import audit
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    # The suite answers for the rows it sets up (the autouse audit_actor is per test).
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        audit.acting_as(audit.Actor("test suite")),
+    ):
         call_command("load_review", *SOUTHAMPTON_FILES, verbosity=0)
         load_review_files([ReviewFile("testshire.yaml", VALID.encode())])
         southampton_admin = make_user("southampton_admin", "admin", "southampton")
