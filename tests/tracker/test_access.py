@@ -224,13 +224,13 @@ def outsiders(request, cmt_viewer, officer, other_officer, programme_office, oth
     }
 
 
-def refuses(outsiders, names, call, exception=PermissionDenied):
+def refuses(outsiders, names, call, exception=PermissionDenied, what=""):
     """Each named user is refused with `exception`, and no row anywhere changes."""
     for name in names:
         before = fingerprint()
         with pytest.raises(exception):
             call(outsiders[name])
-        assert changed(before, fingerprint()) == [], name
+        assert changed(before, fingerprint()) == [], f"{what} by {name}"
 
 
 def test_correct_transcription_refuses_all_but_the_councils_admin(outsiders):
@@ -309,12 +309,82 @@ def test_confirm_import_refuses_all_but_the_councils_admin(outsiders, admin_memb
     assert ReviewImport.objects.get(pk=upload.pk).status == ImportStatus.PREVIEWED
 
 
+BASE_URL = "https://tracker.example.org"
+
+
+def test_user_management_services_refuse_all_but_the_councils_admin(
+    outsiders, officer, admin_member
+):
+    from actions.models import Lead
+    from actions.user_leads.services import link_leads
+    from recommendations.accounts.services import (
+        change_role,
+        invite_user,
+        resend_invitation,
+        reset_two_factor,
+        set_active,
+        unlock,
+    )
+
+    membership = officer.membership
+    organisation = membership.organisation
+    southampton_lead = Lead.objects.filter(organisation=organisation).exclude(user=officer)[:1]
+    calls = {
+        "invite_user": lambda user: invite_user(
+            by=user,
+            organisation=organisation,
+            name="New Person",
+            email="new.person@example.org",
+            role="admin",
+            base_url=BASE_URL,
+        ),
+        "resend_invitation": lambda user: resend_invitation(
+            membership=membership, by=user, base_url=BASE_URL
+        ),
+        "change_role": lambda user: change_role(membership=membership, by=user, role="admin"),
+        "set_active": lambda user: set_active(membership=membership, by=user, active=False),
+        "unlock": lambda user: unlock(membership=membership, by=user),
+        "reset_two_factor": lambda user: reset_two_factor(membership=membership, by=user),
+        "link_leads": lambda user: link_leads(
+            membership=membership, by=user, leads=list(southampton_lead)
+        ),
+    }
+
+    for service, call in calls.items():
+        refuses(outsiders, outsiders.keys(), call, what=service)
+    officer.refresh_from_db()
+    assert (officer.is_active, officer.membership.role) == (True, "officer")
+
+
+def test_create_council_refuses_all_but_lga_wide_admins(outsiders, admin_member):
+    from recommendations.accounts.services import create_council
+
+    everyone = {**outsiders, "admin": admin_member}
+
+    refuses(
+        everyone,
+        everyone.keys(),
+        lambda user: create_council(by=user, name="Newtown Council", slug="newtown"),
+    )
+    assert not Organisation.objects.filter(slug="newtown").exists()
+
+
 # The services above, by module: a new service that takes an acting user (`by`) fails here
 # until a test above shows it refusing.
 REFUSAL_TESTED = {
     "recommendations.services": {"correct_transcription", "publish_review"},
     "actions.services": {"record_progress"},
     "recommendations.imports.services": {"preview_upload", "confirm_import"},
+    "recommendations.accounts.services": {
+        "invite_user",
+        "resend_invitation",
+        "change_role",
+        "set_active",
+        "unlock",
+        "reset_two_factor",
+        "create_council",
+    },
+    "actions.user_leads.services": {"link_leads"},
 }
 
 # Services whose refusals a test file of their own shows (module: its acting functions),
