@@ -37,8 +37,8 @@ def fill_organisation(apps, schema_editor):
             .exclude(**{f"{path}__isnull": True})
             .values_list(key, path)
         )
-        # Entries are append-only (a trigger refuses UPDATE on PostgreSQL), so each
-        # council's entries are filled by one statement with the trigger set aside.
+        # Entries are append-only (a trigger refuses UPDATE on PostgreSQL), so they are
+        # filled one subject at a time with the trigger set aside for this migration.
         for subject_id, organisation_id in councils.items():
             _fill(schema_editor, subject_type, subject_id, organisation_id)
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -64,11 +64,16 @@ def invite_user(
     ):
         raise ValidationError("There is already a user with this email address.")
     first_name, last_name = _split_name(name)
-    with transaction.atomic(), acting_as(by):
-        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
-        user.set_unusable_password()
-        user.save()
-        membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    try:
+        with transaction.atomic(), acting_as(by):
+            user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+            user.set_unusable_password()
+            user.save()
+            membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    except IntegrityError:
+        # Another admin invited the same address a moment ago (the check above passed for
+        # both): the database's unique username decides, and this one is told plainly.
+        raise ValidationError("There is already a user with this email address.") from None
     _send_invitation(user, organisation, by, base_url)
     return membership
 
@@ -199,5 +204,9 @@ def create_council(*, by, name: str, slug: str) -> Organisation:
         raise PermissionDenied("Only an LGA-wide administrator may add a council.")
     if Organisation.objects.filter(slug=slug).exists():
         raise ValidationError("There is already a council with this short name.")
-    with transaction.atomic(), acting_as(by):
-        return Organisation.objects.create(name=name.strip(), slug=slug)
+    try:
+        with transaction.atomic(), acting_as(by):
+            return Organisation.objects.create(name=name.strip(), slug=slug)
+    except IntegrityError:
+        # Added by someone else since the check above.
+        raise ValidationError("There is already a council with this short name.") from None

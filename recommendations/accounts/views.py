@@ -2,6 +2,7 @@
 Django admin. Every view asks tracker.access (through the selectors' visible_to and
 can), and every service asks again."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,7 +37,9 @@ def _member(request: HttpRequest, user_id: int) -> Membership:
 
 
 def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
+    # The address people use (SITE_URL), never the request's Host header: a link in an
+    # email must not be steered by whoever sent the request.
+    return settings.SITE_URL
 
 
 def user_list(request: HttpRequest) -> HttpResponse:

@@ -80,8 +80,10 @@ def preview_upload(
     if not can_at_all(by, Verb.LOAD_REVIEWS):
         raise PermissionDenied
     kind, parsed, suggestions = _read(file_name, content, details, use_suggested_dates)
-    changes = load_documents([parsed], dry_run=True)
+    # The council first: checking the file reads the named council's reviews, and what it
+    # finds there must never reach another council's admin in a message.
     organisation = _check_scope(by, parsed)
+    changes = load_documents([parsed], dry_run=True)
     with acting_as(by):
         return ReviewImport.objects.create(
             uploaded_by=by,
@@ -121,7 +123,7 @@ def confirm_import(*, review_import: ReviewImport, by, content_hash: str) -> Cha
         _, parsed, _ = _read(
             locked.file_name, bytes(locked.content), details or None, locked.use_suggested_dates
         )
-        _check_scope(by, parsed)
+        _check_scope(by, parsed)  # before the load reads the council's reviews
         changes = load_documents([parsed])
         if [str(change) for change in changes.items] != locked.preview:
             raise ImportRefused(

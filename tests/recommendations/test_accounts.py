@@ -8,6 +8,7 @@ import time
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +33,9 @@ def roles() -> dict[str, str]:
 
 
 def invitation_link(email) -> str:
-    return re.search(r"http://testserver(/invitation/\S+/)", email.body).group(1)
+    """The link's path. It starts with SITE_URL, the address people use, never the
+    request's Host header, which whoever sends the request chooses."""
+    return re.search(re.escape(settings.SITE_URL) + r"(/invitation/\S+/)", email.body).group(1)
 
 
 def sign_in_with_password(username: str, password: str):
@@ -656,3 +659,46 @@ def test_hostile_council_filter_shows_every_council(signed_in, lga_admin, admin_
     assert response.status_code == 200
     assert response.context["council"] is None
     assert usernames_listed(response) == ["lga_admin", "admin_member"]
+
+
+def test_two_invitations_of_one_address_at_once_give_a_message_not_a_500(admin_member, monkeypatch):
+    from django.db.models import QuerySet
+
+    southampton = Organisation.objects.get(slug="southampton")
+    services.invite_user(
+        by=admin_member,
+        organisation=southampton,
+        name="Sam Smith",
+        email="sam@example.org",
+        role=Role.OFFICER,
+        base_url=settings.SITE_URL,
+    )
+    # The second admin's check ran before the first one's account existed.
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+
+    with pytest.raises(ValidationError) as refused:
+        services.invite_user(
+            by=admin_member,
+            organisation=southampton,
+            name="Sam Smith",
+            email="sam@example.org",
+            role=Role.VIEWER,
+            base_url=settings.SITE_URL,
+        )
+
+    assert refused.value.messages == ["There is already a user with this email address."]
+    assert roles()["sam@example.org"] == Role.OFFICER
+
+
+def test_two_admins_adding_one_council_at_once_give_a_message_not_a_500(lga_admin, monkeypatch):
+    from django.db.models import QuerySet
+
+    services.create_council(by=lga_admin, name="Newtown Council", slug="newtown")
+    # The second admin's check ran before the first one's council existed.
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+
+    with pytest.raises(ValidationError) as refused:
+        services.create_council(by=lga_admin, name="Newtown Borough", slug="newtown")
+
+    assert refused.value.messages == ["There is already a council with this short name."]
+    assert Organisation.objects.get(slug="newtown").name == "Newtown Council"

@@ -14,7 +14,7 @@ from recommendations.models import ImportStatus, Recommendation, Review, ReviewI
 from recommendations.review_files.errors import ReviewFileInvalid
 from tests.conftest import SOUTHAMPTON_FILES
 
-from .samples import VALID, line_of, replace_line
+from .samples import LATER, VALID, line_of, replace_line
 
 # The sample file, as a review of Southampton (whose admin the persona is).
 SOUTHAMPTON_VALID = VALID.replace("slug: testshire", "slug: southampton").replace(
@@ -441,3 +441,29 @@ def test_openpyxl_itself_refuses_entities_because_defusedxml_is_installed():
         load_workbook(io.BytesIO(workbook_with_entities(EXTERNAL_ENTITY, b"&x;")))
 
     assert isinstance(refused.value.__context__, DefusedXmlException)
+
+
+@pytest.mark.parametrize(
+    ("previous", "followed"),
+    [("cpc-2013", "3"), ("cpc-2013", "99"), ("no-such-review", "1"), ("cpc-2017", "3")],
+)
+def test_another_councils_file_tells_an_admin_nothing_about_that_council(
+    signed_in, other_council_users, previous, followed
+):
+    """Checking a file reads the named council's reviews; a refused admin of another council
+    must learn nothing of them (which reviews exist, their numbers, their dates)."""
+    probe = (
+        LATER.replace("slug: testshire", "slug: southampton")
+        .replace("Testshire County Council", "Southampton City Council")
+        .replace("previous: cpc-2015", f"previous: {previous}")
+        .replace("review: cpc-2015", "review: cpc-2013")
+        .replace('recommendation: "1"', f'recommendation: "{followed}"')
+    )
+    before = ReviewImport.objects.count()
+
+    response = upload(signed_in(other_council_users["Admin"]), "probe.yaml", probe.encode())
+
+    assert [p.message for p in response.context["problems"]] == [
+        "you can only load reviews of your own organisation"
+    ]
+    assert ReviewImport.objects.count() == before
