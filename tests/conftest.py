@@ -31,11 +31,10 @@ def southampton(db):
 
 
 @pytest.fixture
-def seeds_dir() -> Path:
-    """The source documents, in the shared folder beside the repository (as in CI)."""
-    path = settings.BASE_DIR.parent / "shared" / "seeds"
-    assert path.is_dir(), f"the seeds folder is missing: {path}"
-    return path
+def sources_dir() -> Path:
+    """The source documents the Southampton fixtures were transcribed from, as text, kept in
+    the repository so that the suite needs nothing beside it."""
+    return FIXTURES / "sources"
 
 
 # Personas: users whose names say their role. Each belongs to Southampton unless named
