@@ -56,12 +56,7 @@ def check_documents(documents: list[ParsedFile]) -> list[ParsedFile]:
     problems = []
     for parsed in documents:
         found = schema_problems(parsed)
-        if not found:
-            checker = Checker(parsed, context)
-            check_core_rules(checker)
-            for section in registered_sections():
-                section.check(checker)
-            found = checker.problems
+        found = sorted(found + value_problems(parsed, context, structure_problems=found))
         if found:
             problems.extend(found)
         else:
@@ -70,6 +65,36 @@ def check_documents(documents: list[ParsedFile]) -> list[ParsedFile]:
     if problems:
         raise ReviewFileInvalid(problems)
     return parsed_files
+
+
+# What a value check may raise where the structure is not what the schema says (a list
+# where a mapping should be, a required key missing): the schema has reported that place.
+_UNREADABLE = (KeyError, IndexError, TypeError, AttributeError, ValueError)
+
+
+def value_problems(parsed: ParsedFile, context: RunContext, *, structure_problems: list) -> list:
+    """The rules on values (dates, an end before a start, unknown themes, links to earlier
+    reviews...), checked beside the schema's structural problems so that a person sees every
+    problem of a file in one run. Where the structure is broken a check cannot read on; it
+    stops there, and problems inside a place the schema already reported are left out."""
+    checker = Checker(parsed, context)
+    for check in (check_core_rules, *(section.check for section in registered_sections())):
+        try:
+            check(checker)
+        except _UNREADABLE:
+            if not structure_problems:
+                raise
+    broken = [problem.path for problem in structure_problems]
+    return [
+        problem
+        for problem in checker.problems
+        if not any(_within(problem.path, place) for place in broken)
+    ]
+
+
+def _within(path: str, place: str) -> bool:
+    """Whether `path` is `place` or inside it ("a.b[2].c" is inside "a.b")."""
+    return path == place or path.startswith((f"{place}.", f"{place}["))
 
 
 def check_review_files(files: list[ReviewFile]) -> list[ParsedFile]:

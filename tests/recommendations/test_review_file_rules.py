@@ -269,11 +269,15 @@ def test_every_problem_is_listed_at_once():
 
     problems = refuse(text)
 
-    # The calendar check waits until the file has the right shape; the shape errors come
-    # together, in line order.
-    assert [p.path for p in problems] == [
-        "recommendations[0].actions[0].rag",
-        "recommendations[1].titel",
+    # Shape (an unknown key, a value outside its choices) and value (a day that does not
+    # exist) together, in line order: one run shows a person everything to fix.
+    assert [(p.path, p.message) for p in problems] == [
+        ("recommendations[0].actions[0].due", "'2016-02-30' is not a real calendar date"),
+        (
+            "recommendations[0].actions[0].rag",
+            "must be one of 'green', 'amber', 'red', or left empty",
+        ),
+        ("recommendations[1].titel", "unknown key 'titel'; did you mean 'title'?"),
     ]
 
 
@@ -343,3 +347,39 @@ def test_link_to_a_review_loaded_later_in_the_run_is_refused(db):
 
     assert problems[0].path == "review.previous"
     assert "there is no review 'cpc-2015' of 'testshire'" in problems[0].message
+
+
+@pytest.mark.django_db
+def test_shape_and_value_problems_of_every_kind_are_reported_in_one_run():
+    text = replace_line(VALID, "ended_on: 2015-03-05", "ended_on: 2015-02-27")
+    text = replace_line(text, "themes: [finance]", "themes: [fiannce]")
+    text = replace_line(text, "responded_on: 2015-06-01", "responded_on: 2015-13-01")
+    text = replace_line(text, "title: Build capacity", "titel: Build capacity")
+
+    problems = refuse(text)
+
+    assert [(p.path, p.message) for p in problems] == [
+        ("review.ended_on", "the review cannot end before it started"),
+        ("recommendations[0].themes[0]", "'fiannce' is not a key in review.themes"),
+        (
+            "recommendations[0].response.responded_on",
+            "'2015-13-01' is not a real calendar date",
+        ),
+        ("recommendations[1].titel", "unknown key 'titel'; did you mean 'title'?"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_value_is_still_checked_where_another_part_of_the_file_has_no_shape():
+    """Where the structure is broken a check cannot read on; the rest of the file is still
+    checked, and nothing inside the broken place is reported twice."""
+    text = replace_line(VALID, "ended_on: 2015-03-05", "ended_on: 2015-02-27")
+    # A lead that is a number, not a mapping: the actions' checks cannot read the leads.
+    text = text.replace("\nleads:\n", "\nleads:\n  - 7\n", 1)
+
+    problems = refuse(text)
+
+    assert [(p.path, p.message) for p in problems] == [
+        ("review.ended_on", "the review cannot end before it started"),
+        ("leads[0]", "must be a mapping of keys and values"),
+    ]
