@@ -29,7 +29,9 @@ GROUP_NAMES = {
 }
 
 
-def _with_people(actions: QuerySet[Action]) -> QuerySet[Action]:
+def with_people(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """With what an action's page, and the access question on it, read: its council,
+    recommendation, owner and leads."""
     return actions.select_related(
         "review__organisation", "recommendation", "owner"
     ).prefetch_related(Prefetch("action_leads", queryset=ActionLead.objects.select_related("lead")))
@@ -38,7 +40,7 @@ def _with_people(actions: QuerySet[Action]) -> QuerySet[Action]:
 def action_for(user, organisation_slug: str, review_slug: str, ref: str) -> Action:
     """One action the user may see (404 otherwise), with its leads and owner."""
     return get_object_or_404(
-        _with_people(Action.objects.visible_to(user)),
+        with_people(Action.objects.visible_to(user)),
         review__organisation__slug=organisation_slug,
         review__slug=review_slug,
         ref=ref,
@@ -74,7 +76,7 @@ def my_actions(user, *, today: datetime.date) -> QuerySet[Action]:
         output_field=IntegerField(),
     )
     actions = Action.objects.visible_to(user).led_by(user).as_at(today).annotate(group=group)
-    return with_latest_update(_with_people(actions)).order_by(
+    return with_latest_update(with_people(actions)).order_by(
         "group", "due", "review__started_on", "position"
     )
 
@@ -88,7 +90,7 @@ def filtered_actions(request) -> tuple[ActionFilter, datetime.date, str | None, 
     order = SORTS.get(key, SORTS["ref"])
     if sort.startswith("-"):
         order = tuple(f"-{field}" for field in order)
-    actions = _with_people(Action.objects.visible_to(request.user).as_at(day)).order_by(*order)
+    actions = with_people(Action.objects.visible_to(request.user).as_at(day)).order_by(*order)
     return ActionFilter(request.GET, actions, user=request.user, day=day), day, problem, sort
 
 

@@ -14,6 +14,7 @@ from tracker.access import Verb, can
 from tracker.audit import acting_as, suspended
 
 from .models import Action, EvidenceLink, ProgressUpdate
+from .selectors import with_people
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,4 @@ def _with_people(action: Action) -> Action:
         action._prefetched_objects_cache
     ):
         return action
-    return (
-        Action.objects.select_related("review", "owner")
-        .prefetch_related("action_leads__lead")
-        .get(pk=action.pk)
-    )
+    return with_people(Action.objects.filter(pk=action.pk)).get()

@@ -42,9 +42,7 @@ def _split_name(name: str) -> tuple[str, str]:
     return first, last.strip()
 
 
-def invite_user(
-    *, by, organisation: Organisation, name: str, email: str, role: str, base_url: str
-) -> Membership:
+def invite_user(*, by, organisation: Organisation, name: str, email: str, role: str) -> Membership:
     """Create an account for a new user of `organisation` and email them a one-time link
     to choose their password.
 
@@ -74,11 +72,11 @@ def invite_user(
         # Another admin invited the same address a moment ago (the check above passed for
         # both): the database's unique username decides, and this one is told plainly.
         raise ValidationError("There is already a user with this email address.") from None
-    _send_invitation(user, organisation, by, base_url)
+    _send_invitation(user, organisation, by)
     return membership
 
 
-def resend_invitation(*, membership: Membership, by, base_url: str) -> None:
+def resend_invitation(*, membership: Membership, by) -> None:
     """Email a fresh link to someone who has not yet chosen a password (their earlier link
     keeps working until it expires: both name the same account as it still is)."""
     _require_manageable(membership, by)
@@ -87,11 +85,13 @@ def resend_invitation(*, membership: Membership, by, base_url: str) -> None:
         raise ValidationError("This user has already chosen a password.")
     if not user.is_active:
         raise ValidationError("Reactivate this user before inviting them again.")
-    _send_invitation(user, membership.organisation, by, base_url)
+    _send_invitation(user, membership.organisation, by)
 
 
-def _send_invitation(user, organisation: Organisation | None, by, base_url: str) -> None:
-    link = base_url.rstrip("/") + reverse(
+def _send_invitation(user, organisation: Organisation | None, by) -> None:
+    # The address people use (SITE_URL), never a request's Host header: a link in an email
+    # must not be steered by whoever sent the request.
+    link = settings.SITE_URL + reverse(
         "accounts:invitation-accept", kwargs={"token": invitation_token(user)}
     )
     context = {

@@ -2,7 +2,6 @@
 Django admin. Every view asks tracker.access (through the selectors' visible_to and
 can), and every service asks again."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,12 +33,6 @@ def _member(request: HttpRequest, user_id: int) -> Membership:
     if not can(request.user, Verb.MANAGE_USERS, membership):
         raise PermissionDenied
     return membership
-
-
-def _base_url(request: HttpRequest) -> str:
-    # The address people use (SITE_URL), never the request's Host header: a link in an
-    # email must not be steered by whoever sent the request.
-    return settings.SITE_URL
 
 
 def user_list(request: HttpRequest) -> HttpResponse:
@@ -76,7 +69,6 @@ def user_invite(request: HttpRequest) -> HttpResponse:
                 name=data["name"],
                 email=data["email"],
                 role=data["role"],
-                base_url=_base_url(request),
             )
         except ValidationError as error:
             form.add_error("email", error)
@@ -164,9 +156,7 @@ def user_reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_reinvite(request: HttpRequest, user_id: int) -> HttpResponse:
     membership = _member(request, user_id)
     try:
-        services.resend_invitation(
-            membership=membership, by=request.user, base_url=_base_url(request)
-        )
+        services.resend_invitation(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

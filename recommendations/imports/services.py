@@ -39,21 +39,21 @@ def _read(
     return kind, result.parsed, result.suggestions
 
 
-def _organisation_of(parsed: ParsedFile) -> tuple[str | None, Organisation | None]:
-    """The slug the file names for its council, and that council if it is in the tracker."""
+def _organisation_of(parsed: ParsedFile) -> Organisation | None:
+    """The council the file names, if it is in the tracker."""
     data = parsed.data if isinstance(parsed.data, dict) else {}
     organisation = data.get("organisation")
     slug = organisation.get("slug") if isinstance(organisation, dict) else None
     if not isinstance(slug, str):
-        return None, None
-    return slug, Organisation.objects.filter(slug=slug).first()
+        return None
+    return Organisation.objects.filter(slug=slug).first()
 
 
 def _check_scope(user, parsed: ParsedFile) -> Organisation | None:
     """A council's admin loads that council's reviews; an LGA-wide admin any council's,
     including the first review of a council new to the tracker. Returns the council, if it
     is in the tracker already."""
-    _, organisation = _organisation_of(parsed)
+    organisation = _organisation_of(parsed)
     if not can(user, Verb.LOAD_REVIEWS, organisation):
         raise ReviewFileInvalid(
             [

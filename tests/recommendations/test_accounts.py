@@ -205,7 +205,6 @@ def test_an_expired_invitation_says_to_ask_for_a_new_one(admin_member, monkeypat
         name="Old Invite",
         email="old@example.org",
         role="viewer",
-        base_url="http://testserver/",
     ).user
     issued = time.time() - INVITATION_VALID_FOR.total_seconds() - 60
     monkeypatch.setattr(
@@ -299,7 +298,6 @@ def test_invite_service_refuses_another_council(role, admin_member, other_counci
             name="X",
             email="x@example.org",
             role="admin",
-            base_url="http://testserver/",
         )
 
     assert not User.objects.filter(username="x@example.org").exists()
@@ -671,7 +669,6 @@ def test_two_invitations_of_one_address_at_once_give_a_message_not_a_500(admin_m
         name="Sam Smith",
         email="sam@example.org",
         role=Role.OFFICER,
-        base_url=settings.SITE_URL,
     )
     # The second admin's check ran before the first one's account existed.
     monkeypatch.setattr(QuerySet, "exists", lambda self: False)
@@ -683,7 +680,6 @@ def test_two_invitations_of_one_address_at_once_give_a_message_not_a_500(admin_m
             name="Sam Smith",
             email="sam@example.org",
             role=Role.VIEWER,
-            base_url=settings.SITE_URL,
         )
 
     assert refused.value.messages == ["There is already a user with this email address."]

@@ -309,9 +309,6 @@ def test_confirm_import_refuses_all_but_the_councils_admin(outsiders, admin_memb
     assert ReviewImport.objects.get(pk=upload.pk).status == ImportStatus.PREVIEWED
 
 
-BASE_URL = "https://tracker.example.org"
-
-
 def test_user_management_services_refuse_all_but_the_councils_admin(
     outsiders, officer, admin_member
 ):
@@ -336,11 +333,8 @@ def test_user_management_services_refuse_all_but_the_councils_admin(
             name="New Person",
             email="new.person@example.org",
             role="admin",
-            base_url=BASE_URL,
         ),
-        "resend_invitation": lambda user: resend_invitation(
-            membership=membership, by=user, base_url=BASE_URL
-        ),
+        "resend_invitation": lambda user: resend_invitation(membership=membership, by=user),
         "change_role": lambda user: change_role(membership=membership, by=user, role="admin"),
         "set_active": lambda user: set_active(membership=membership, by=user, active=False),
         "unlock": lambda user: unlock(membership=membership, by=user),
