@@ -183,3 +183,57 @@ def verified_client(user, client):
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+# PostgreSQL refuses to drop a database that another session holds, and pytest-django then
+# only warns ("database test_tracker_gwN is being accessed by other users") and leaves the
+# database behind. Every connection the suite opens is labelled with the thread and the test
+# that opened it, and the run fails at its end, naming them, if any is still open.
+def label_connection(sender, connection, **kwargs):
+    import os
+    import threading
+
+    if connection.vendor != "postgresql":
+        return
+    test = os.environ.get("PYTEST_CURRENT_TEST", "no test").split(" ")[0]
+    label = f"{threading.current_thread().name[:12]} {test[-48:]}"
+    # On the driver's connection, not a Django cursor: query-count assertions must not see it.
+    connection.connection.execute("SELECT set_config('application_name', %s, false)", [label])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_session_outlives_the_suite(django_db_setup, django_db_blocker):
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(label_connection)
+    yield
+    connection_created.disconnect(label_connection)
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        left_open = sessions_still_open(connection)
+    assert not left_open, f"sessions still open on the test database: {left_open}"
+
+
+def sessions_still_open(connection, *, within: float = 10.0) -> list[tuple]:
+    """Other sessions on the test database, once those that are closing have gone (waiting
+    on the condition, up to `within` seconds, since a backend ends a moment after its client
+    closes); any still there are ended so that the database can be dropped, and returned."""
+    import time
+
+    others = (
+        "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    deadline = time.monotonic() + within
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(others)
+            rows = cursor.fetchall()
+            if not rows or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        for pid, *_ in rows:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    return rows
