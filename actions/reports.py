@@ -119,6 +119,9 @@ def timeline_of_organisation(organisation: Organisation) -> list[Event]:
             events.append(
                 Event(review.published_on, "Report", f"{review.title} report published", url)
             )
+    # The milestones the reviews give. The LGA's expected ones are left out: a date the
+    # process expects is not something that happened or was planned by anyone, and the
+    # review page and dashboard show them beside the review's own, labelled as expected.
     milestones = Milestone.objects.filter(review__organisation=organisation)
     for milestone in milestones.select_related("review__organisation"):
         when = milestone.done_on or milestone.due

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import F
 
 from tracker.admin import ReadOnlyAdmin
 
@@ -53,6 +54,8 @@ class ThemeAdmin(ReviewPartAdmin):
 @admin.register(Milestone)
 class MilestoneAdmin(ReviewPartAdmin):
     list_display = ["title", "due", "done_on", "review"]
+    # Each review's in date order, undated last, as the pages list them.
+    ordering = ["review", F("due").asc(nulls_last=True), "position"]
     search_fields = ["title", "review__title"]
 
 

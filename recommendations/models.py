@@ -4,9 +4,6 @@ Words written by the peer team are stored verbatim: councils quote them back to 
 and the next peer team compares its findings against them.
 """
 
-import calendar
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
@@ -34,24 +31,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-# The LGA's expectations after a peer challenge, in months from its last day on site: the
-# report and an action plan published within three months (five at the latest), a progress
-# review about ten months on, and a follow-up visit within two years.
-DEFAULT_MILESTONES = [
-    ("Report and action plan published", 3),
-    ("Report and action plan published at the latest", 5),
-    ("Progress review", 10),
-    ("Follow-up visit", 24),
-]
 
 
 class ReviewKind(models.TextChoices):
@@ -152,13 +131,6 @@ class Review(models.Model):
             kwargs={"organisation_slug": self.organisation.slug, "review_slug": self.slug},
         )
 
-    def default_milestones(self) -> list[tuple[str, datetime.date]]:
-        """The LGA process's milestones for a peer challenge, due from its dates."""
-        if self.kind not in {ReviewKind.CORPORATE_PEER_CHALLENGE, ReviewKind.FINANCE_PEER_REVIEW}:
-            return []
-        last_day = self.ended_on or self.started_on
-        return [(title, add_months(last_day, months)) for title, months in DEFAULT_MILESTONES]
-
 
 class PeerTeamMember(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="peer_team")
@@ -204,6 +176,10 @@ class Theme(models.Model):
 
 
 class Milestone(models.Model):
+    """A dated step that a review's documents name. The LGA's expected milestones are not
+    rows: they are worked out for display (recommendations.milestones), so that a file
+    exported from the tracker holds only what the documents said."""
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveIntegerField()
     title = models.CharField(max_length=300)

@@ -12,6 +12,7 @@ from tracker.pagination import paginate
 
 from . import selectors, services
 from .forms import CorrectionForm
+from .milestones import milestone_schedule
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,6 +34,7 @@ def review_detail(request: HttpRequest, organisation_slug: str, review_slug: str
             "page": page,
             "day": day,
             "as_at_problem": problem,
+            "milestones": milestone_schedule(review, on=day),
             "audit_entries": AuditEntry.objects.visible_to(request.user)
             .about(review)
             .newest_first()[:SHOWN_ON_PAGES],

@@ -9,6 +9,7 @@ step the test checks the database holds what the migration state says it should 
 indexes, triggers, role groups), so a step that silently did nothing fails.
 """
 
+import datetime
 import importlib
 from pathlib import Path
 
@@ -348,3 +349,97 @@ def test_roles_move_from_groups_to_memberships_and_uploads_learn_their_council(r
         assert cursor.fetchone() == (0,)
         cursor.execute("SELECT organisation_id FROM recommendations_reviewimport")
         assert cursor.fetchall() == [(organisation,)]
+
+
+DERIVED_MILESTONES_MIGRATION = ("recommendations", "0006_remove_derived_milestones")
+
+
+@uses_test_database_name
+def test_milestones_the_old_loader_derived_are_removed_and_the_files_own_kept(replay):
+    before = [("recommendations", "0005_roles_on_memberships")]
+    replay.migrate(before)
+    state = MigrationExecutor(replay.connection).loader.project_state(before, at_end=True)
+    Organisation, Review, Milestone = (
+        state.apps.get_model("recommendations", name).objects.using(ALIAS)
+        for name in ("Organisation", "Review", "Milestone")
+    )
+    council = Organisation.create(slug="x", name="X")
+
+    def review(slug, kind, started_on, ended_on, milestones):
+        made = Review.create(
+            organisation=council, slug=slug, kind=kind, started_on=started_on, ended_on=ended_on
+        )
+        for position, (title, due, done_on) in enumerate(milestones):
+            Milestone.create(review=made, position=position, title=title, due=due, done_on=done_on)
+
+    d = datetime.date
+    # As the old loader left Southampton's 2017 review: the file's follow-up visit (whose date
+    # is the one the old rule gives), then the three defaults it added.
+    review(
+        "cpc-2017",
+        "corporate-peer-challenge",
+        d(2017, 9, 11),
+        d(2017, 9, 14),
+        [
+            ("Follow-up visit", d(2019, 9, 14), None),
+            ("Report and action plan published", d(2017, 12, 14), None),
+            ("Report and action plan published at the latest", d(2018, 2, 14), None),
+            ("Progress review", d(2018, 7, 14), None),
+        ],
+    )
+    # The file gave a progress review done, and the publication on another date.
+    review(
+        "cpc-2015",
+        "corporate-peer-challenge",
+        d(2015, 3, 2),
+        d(2015, 3, 5),
+        [
+            ("Progress review", d(2016, 1, 5), d(2016, 1, 20)),
+            ("Report and action plan published", d(2015, 6, 1), None),
+            ("Report and action plan published at the latest", d(2015, 8, 5), None),
+            ("Follow-up visit", d(2017, 3, 5), None),
+        ],
+    )
+    # A file that gave none: all four derived, counted from the first day (no last day).
+    review(
+        "cpc-2013",
+        "finance-peer-review",
+        d(2013, 7, 1),
+        None,
+        [
+            ("Report and action plan published", d(2013, 10, 1), None),
+            ("Report and action plan published at the latest", d(2013, 12, 1), None),
+            ("Progress review", d(2014, 5, 1), None),
+            ("Follow-up visit", d(2015, 7, 1), None),
+        ],
+    )
+    # The old loader derived nothing for a kind of review the LGA does not follow up.
+    review(
+        "kpmg-2014",
+        "external-review",
+        d(2014, 9, 1),
+        d(2014, 12, 31),
+        [("Progress review", d(2015, 10, 31), None)],
+    )
+
+    def milestones():
+        return sorted(
+            Milestone.filter(review__organisation=council).values_list(
+                "review__slug", "title", "due", "done_on"
+            )
+        )
+
+    everything = milestones()
+
+    replay.migrate([DERIVED_MILESTONES_MIGRATION])
+
+    assert milestones() == [
+        ("cpc-2015", "Progress review", d(2016, 1, 5), d(2016, 1, 20)),
+        ("cpc-2015", "Report and action plan published", d(2015, 6, 1), None),
+        ("cpc-2017", "Follow-up visit", d(2019, 9, 14), None),
+        ("kpmg-2014", "Progress review", d(2015, 10, 31), None),
+    ]
+
+    # Going back puts the derived rows back, as the old loader would have added them.
+    replay.migrate(before)
+    assert milestones() == everything

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from recommendations import selectors as review_selectors
+from recommendations.milestones import milestone_schedule
 from tracker.as_at import as_at_from
 from tracker.pagination import paginate
 
@@ -39,6 +40,7 @@ def review_dashboard(
             "day": day,
             "as_at_problem": problem,
             "figures": figures,
+            "milestones": milestone_schedule(review, on=day),
             "by_theme": dashboard.figures_by_theme(review, day),
             "by_lead": dashboard.figures_by_lead(review, day),
             "without_actions": dashboard.recommendations_without_actions(review),

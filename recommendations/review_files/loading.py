@@ -197,6 +197,8 @@ def _apply_review(data: dict, organisation: Organisation, changes: ChangeLog) ->
                 "question": text(theme.get("question")),
             },
         )
+    # Only the file's milestones: the LGA's expected ones are worked out where they are shown
+    # (recommendations.milestones), never stored as if the file had said them.
     for position, milestone in enumerate(data.get("milestones") or []):
         upsert(
             changes,
@@ -210,20 +212,6 @@ def _apply_review(data: dict, organisation: Organisation, changes: ChangeLog) ->
                 "done_on": parse_date(milestone.get("done_on")),
             },
         )
-    # Milestones the file does not give are the LGA process's defaults, due from the dates.
-    given = {milestone["title"] for milestone in data.get("milestones") or []}
-    position = len(given)
-    for title, due in review.default_milestones():
-        if title not in given:
-            upsert(
-                changes,
-                "milestone",
-                title,
-                Milestone,
-                {"review": review, "title": title},
-                {"position": position, "due": due},
-            )
-            position += 1
     for position, risk in enumerate(data.get("risks") or []):
         upsert(
             changes,

@@ -5,6 +5,7 @@ import pytest
 from recommendations.models import Review
 from recommendations.review_files.exporting import export_review
 from recommendations.review_files.loading import ReviewFile, load_review_files
+from recommendations.review_files.reading import parse_review_file
 from tests.helpers import manage
 
 from .samples import LATER, VALID
@@ -61,6 +62,29 @@ def test_another_councils_file_loads_and_exports_faithfully(tmp_path, empty_data
         "      - number: '2.1'",
     ):
         assert line + "\n" in exported, line
+    assert_round_trip(reviews, tmp_path, empty_database_url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exports_hold_only_the_milestones_the_files_gave_through_a_round_trip(
+    tmp_path, empty_database_url
+):
+    """The LGA's expected milestones are shown, not stored: a peer challenge whose file gives
+    none (LATER) exports none, and one that gives one exports that one, nothing more."""
+    load_review_files([ReviewFile("a.yaml", VALID.encode()), ReviewFile("b.yaml", LATER.encode())])
+    reviews = list(Review.objects.select_related("organisation").order_by("started_on"))
+
+    milestones = {
+        review.slug: parse_review_file(export_review(review).encode())
+        .data["review"]
+        .get("milestones")
+        for review in reviews
+    }
+
+    assert milestones == {
+        "cpc-2015": [{"title": "Follow-up visit", "due": "2017-03-05"}],
+        "cpc-2019": None,
+    }
     assert_round_trip(reviews, tmp_path, empty_database_url)
 
 
