@@ -96,7 +96,7 @@ class TestCounts:
             ("9", "Officer development"),
             ("10", "HR and OD"),
         ]
-        assert Action.objects.filter(review__slug="cpc-2013").count() == 21
+        assert Action.objects.filter(review__slug="cpc-2013").count() == 23
 
     def test_2017_has_eight_recommendations_and_seven_parts_for_6_and_8(self):
         review = Review.objects.get(slug="cpc-2017")
