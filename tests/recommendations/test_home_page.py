@@ -14,8 +14,8 @@ def test_home_page_lists_the_councils_reviews_with_counts(signed_in, cmt_viewer)
     ]
     assert rows == [
         ("Corporate Peer Challenge 2017", "Corporate peer challenge", 8, 32),
-        ("KPMG target operating model report 2014", "External review", 11, 3),
-        ("Corporate Peer Challenge 2013", "Corporate peer challenge", 10, 21),
+        ("KPMG target operating model report 2014", "External review", 13, 3),
+        ("Corporate Peer Challenge 2013", "Corporate peer challenge", 10, 23),
     ]
     content = response.content.decode()
     assert "11 September 2017 to 14 September 2017" in content
