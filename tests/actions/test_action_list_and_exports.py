@@ -34,10 +34,10 @@ def test_filters_narrow_the_list(client_2017):
         "/actions/", {"review": review.pk, "overdue": "true", "as_at": "2018-05-01"}
     )
 
-    assert sorted(refs(by_status)) == ["2-a", "3-c", "7-b"]
-    assert by_theme.context["page"].paginator.count == 15
+    assert sorted(refs(by_status)) == ["2-a", "3-c", "7-b", "8.4-b"]
+    assert by_theme.context["page"].paginator.count == 20
     # In the action, its recommendation's words (6 names Agresso) or an update's note (7-e).
-    assert sorted(refs(by_search)) == ["6-a", "6-b", "6-c", "6.3-a", "7-e"]
+    assert sorted(refs(by_search)) == ["6-a", "6-b", "6-c", "6-d", "6-e", "6-f", "6.3-a", "7-e"]
     assert refs(by_update_text) == ["8.4-a"]
     assert refs(overdue) == ["3-b"]
 
@@ -73,7 +73,7 @@ def test_csv_export_is_exactly_the_filtered_set(client_2017):
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:4] == ["Organisation", "Review", "Recommendation", "Action ref"]
-    assert sorted(row[3] for row in rows[1:]) == ["2-a", "3-c", "7-b"]
+    assert sorted(row[3] for row in rows[1:]) == ["2-a", "3-c", "7-b", "8.4-b"]
     assert response["Content-Disposition"] == 'attachment; filename="actions-as-at-2018-01-31.csv"'
 
 

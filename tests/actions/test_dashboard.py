@@ -23,17 +23,17 @@ def review_2017(southampton):
 def test_figures_as_at_the_january_2018_scrutiny_report(review_2017):
     figures = dashboard.review_figures(review_2017, JAN_2018)
 
-    assert figures.total == 32
+    assert figures.total == 40
     assert {share.key: share.count for share in figures.statuses} == {
         "not-started": 0,
-        "in-progress": 15,
-        "complete": 3,
-        "ongoing": 1,
+        "in-progress": 16,
+        "complete": 4,
+        "ongoing": 2,
         "deferred": 0,
         "dropped": 0,
-        "none": 13,
+        "none": 18,
     }
-    assert figures.percent_complete == 9
+    assert figures.percent_complete == 10
     # 3-b was due by the end of April 2018: not yet overdue in January, due soon only in April.
     assert (figures.overdue, figures.due_soon) == (0, 0)
     assert dashboard.review_figures(review_2017, datetime.date(2018, 4, 15)).due_soon == 1
@@ -46,8 +46,8 @@ def test_a_later_update_changes_today_but_not_the_past(review_2017, officer):
         action=action, by=officer, status="complete", rag="green", note="Live.", seen_version=1
     )
 
-    assert dashboard.review_figures(review_2017, timezone.localdate()).complete == 4
-    assert dashboard.review_figures(review_2017, JAN_2018).complete == 3
+    assert dashboard.review_figures(review_2017, timezone.localdate()).complete == 5
+    assert dashboard.review_figures(review_2017, JAN_2018).complete == 4
 
 
 def test_as_at_history_equals_the_stored_position_today(review_2017, programme_office):
@@ -81,14 +81,14 @@ def test_breakdowns_by_theme_and_lead(review_2017):
     }
 
     assert themes == {
-        "Understanding of the local place and priority setting": 5,
-        "Leadership of Place": 5,
-        "Financial planning and viability": 8,
-        "Organisational leadership and governance": 6,
-        "Capacity to deliver": 15,
+        "Understanding of the local place and priority setting": 6,
+        "Leadership of Place": 7,
+        "Financial planning and viability": 9,
+        "Organisational leadership and governance": 7,
+        "Capacity to deliver": 20,
     }
     assert leads["CMT"] == 2
-    assert leads["No lead named"] == 21
+    assert leads["No lead named"] == 29
 
 
 def test_recommendations_with_no_actions_and_all_complete(review_2017):
@@ -112,10 +112,10 @@ def test_completion_by_month_counts_from_history(review_2017, officer):
     points = dashboard.completion_by_month(review_2017, today)
 
     assert points[0].month == datetime.date(2017, 9, 1)
-    assert points[0].complete == 3  # complete when the plan was written
+    assert points[0].complete == 4  # complete when the plan was written
     assert points[-1].month == today.replace(day=1)
-    assert points[-1].complete == 4
-    assert [p.complete for p in points if p.month < today.replace(day=1)] == [3] * (len(points) - 1)
+    assert points[-1].complete == 5
+    assert [p.complete for p in points if p.month < today.replace(day=1)] == [4] * (len(points) - 1)
 
 
 def test_every_figure_links_to_the_list_that_makes_it_up(signed_in, cmt_viewer):
@@ -146,6 +146,6 @@ def test_overview_lists_each_review_with_figures(signed_in, cmt_viewer):
     response = signed_in(cmt_viewer).get("/dashboard/?as_at=2018-01-31")
 
     rows = {review.slug: figures.total for review, figures in response.context["rows"]}
-    assert rows == {"cpc-2017": 32, "kpmg-2014": 3, "cpc-2013": 23}
+    assert rows == {"cpc-2017": 40, "kpmg-2014": 3, "cpc-2013": 23}
     assert "<svg" in response.content.decode()
     assert "<title id=" in response.content.decode()

@@ -13,7 +13,7 @@ def test_home_page_lists_the_councils_reviews_with_counts(signed_in, cmt_viewer)
         for review in response.context["page"].object_list
     ]
     assert rows == [
-        ("Corporate Peer Challenge 2017", "Corporate peer challenge", 8, 32),
+        ("Corporate Peer Challenge 2017", "Corporate peer challenge", 8, 40),
         ("KPMG target operating model report 2014", "External review", 13, 3),
         ("Corporate Peer Challenge 2013", "Corporate peer challenge", 10, 23),
     ]
@@ -66,6 +66,6 @@ def test_review_page_shows_framework_team_milestones_and_progress(signed_in, cmt
         r.number: (r.progress.complete, r.progress.total)
         for r in response.context["page"].object_list
     }
-    assert progress["3"] == (1, 3)
+    assert progress["3"] == (1, 4)
     assert progress["4"] == (0, 2)
-    assert progress["6"] == (0, 3)
+    assert progress["6"] == (0, 6)

@@ -41,5 +41,5 @@ def test_every_timescale_in_the_fixtures_suggests_the_fixtures_due_date(southamp
         != action.due
     ]
 
-    assert actions.count() == 58
+    assert actions.count() == 66
     assert mismatches == []
