@@ -13,6 +13,7 @@ from recommendations.imports.services import ImportRefused, confirm_import, prev
 from recommendations.models import ImportStatus, Recommendation, Review, ReviewImport
 from recommendations.review_files.errors import ReviewFileInvalid
 from tests.conftest import SOUTHAMPTON_FILES
+from tests.helpers import refused, shows
 
 from .samples import LATER, VALID, line_of, replace_line
 
@@ -375,9 +376,11 @@ def test_hostile_files_are_refused_and_nothing_is_written(admin_member, name, co
 def test_only_admins_may_load_reviews(signed_in, request, persona):
     client = signed_in(request.getfixturevalue(persona))
 
-    assert client.get("/imports/new/").status_code == 403
-    assert client.get("/imports/").status_code == 403
-    assert upload(client, "a.yaml", VALID.encode()).status_code == 403
+    refused(client.get("/imports/new/"), 403, "Load a review")
+    refused(client.get("/imports/"), 403)
+    refused(upload(client, "a.yaml", VALID.encode()), 403, "Testshire County Council")
+    assert not ReviewImport.objects.exists()
+    assert not Review.objects.filter(organisation__slug="testshire").exists()
 
 
 def test_a_councils_admin_cannot_load_another_councils_review(signed_in, admin_member):
@@ -391,9 +394,23 @@ def test_a_councils_admin_cannot_load_another_councils_review(signed_in, admin_m
 def test_an_lga_wide_admin_may_load_a_new_council(signed_in, make_user, southampton):
     admin = lga_admin(make_user)
 
-    response = upload(signed_in(admin), "testshire.yaml", VALID.encode())
+    client = signed_in(admin)
 
-    assert response.status_code == 302
+    preview = upload(client, "testshire.yaml", VALID.encode())
+    review_import = ReviewImport.objects.get()
+    confirmed = client.post(
+        preview["Location"] + "confirm/", {"content_hash": review_import.content_hash}
+    )
+
+    assert preview["Location"] == f"/imports/{review_import.pk}/"
+    assert confirmed["Location"] == "/organisations/testshire/reviews/cpc-2015/"
+    review = Review.objects.get(organisation__slug="testshire")
+    assert (review.organisation.name, review.slug) == ("Testshire County Council", "cpc-2015")
+    shows(
+        client.get(confirmed["Location"]),
+        "Corporate Peer Challenge 2015",
+        "Plan further ahead",
+    )
 
 
 def test_history_lists_uploads_and_gives_the_original_back(signed_in, admin_member):

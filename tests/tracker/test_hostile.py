@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from actions.models import Action, ProgressUpdate
 from recommendations.models import Recommendation
 from recommendations.review_files.loading import ReviewFile, load_review_files
+from tests.helpers import refused
 from tests.recommendations.samples import VALID
 from tracker.hostile import LabelConverter
 
@@ -270,7 +271,8 @@ def test_a_nul_byte_in_a_posted_form_is_a_bad_request_and_changes_nothing(signed
 def test_a_nul_byte_before_sign_in_is_a_bad_request(client):
     response = client.post("/sign-in/", {"username": "a\x00b", "password": "x"})
 
-    assert response.status_code == 400
+    refused(response, 400)
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_day_bound_is_far_enough_back_for_every_count_from_it():
