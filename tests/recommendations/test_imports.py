@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -438,15 +439,91 @@ def test_every_review_page_offers_its_review_file(signed_in, cmt_viewer):
     assert "slug: cpc-2017" in download.content.decode()
 
 
-def test_example_spreadsheet_loads(signed_in, admin_member):
+def test_the_example_spreadsheet_previews_then_loads_its_rows(signed_in, admin_member):
+    """The example offered on the upload page is a plan the tracker reads as its columns
+    say: downloaded, uploaded, previewed and confirmed, each of its rows is an action."""
     client = signed_in(admin_member)
-    example = client.get("/imports/example-action-plan.xlsx").content
+    example = client.get("/imports/example-action-plan.xlsx")
+    assert "example-action-plan.xlsx" in example["Content-Disposition"]
 
-    response = upload(
-        client, "example.xlsx", example, **{**SPREADSHEET_DETAILS, "review_slug": "example"}
+    preview = upload(
+        client, "example.xlsx", example.content, **{**SPREADSHEET_DETAILS, "review_slug": "example"}
+    )
+    review_import = ReviewImport.objects.get()
+    page = client.get(preview["Location"])
+    # The preview says what loading will do, and writes none of it.
+    previewed_only = not Review.objects.filter(slug="example").exists()
+    confirmed = client.post(
+        preview["Location"] + "confirm/", {"content_hash": review_import.content_hash}
     )
 
-    assert response.status_code == 302
+    previewed = shows(
+        page,
+        "Check what will change",
+        "created: review example",
+        "Action 1-a: 'Decision by October 2013' suggests a due date of 31 October 2013",
+    )
+    assert previewed_only
+    assert confirmed["Location"] == "/organisations/southampton/reviews/example/"
+    stored = [
+        (
+            a.recommendation.number,
+            a.recommendation.title,
+            a.ref,
+            a.text,
+            [link.lead.name for link in a.action_leads.order_by("position")],
+            a.timescale,
+            a.support,
+            a.status,
+            a.due,
+            a.owner.name if a.owner else None,
+        )
+        for a in Action.objects.filter(review__slug="example").order_by("position")
+    ]
+    assert stored == [
+        (
+            "1",
+            "Responding to the Peer Review recommendations",
+            "1-a",
+            "Consider setting up of External Sounding Board",
+            ["Cllr Letts", "Dawn Baxendale"],
+            "Decision by October 2013",
+            "",
+            "",
+            None,
+            None,
+        ),
+        (
+            "1",
+            "Responding to the Peer Review recommendations",
+            "1-b",
+            "Visibility: regular programme of visits to staff teams",
+            ["Cabinet", "CMT"],
+            "Has started",
+            "",
+            "in-progress",
+            None,
+            None,
+        ),
+        (
+            "2",
+            "Intelligence and performance management",
+            "2-a",
+            "Establish a council-wide performance management approach",
+            ["Suki Sitaram"],
+            "By April 2014",
+            "LGA to provide support for the training",
+            "",
+            datetime.date(2014, 4, 30),
+            "Suki Sitaram",
+        ),
+    ]
+    # What was stored is what the preview listed, no more.
+    listed = previewed.split("Everything the file names")[0]
+    assert re.findall(r"created: action (\S+)", listed) == [row[2] for row in stored]
+    assert re.findall(r"created: recommendation (\S+)", listed) == ["1", "2"]
+    review_import.refresh_from_db()
+    assert review_import.status == ImportStatus.APPLIED
 
 
 def test_openpyxl_itself_refuses_entities_because_defusedxml_is_installed():
