@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 import urllib.request
 from collections.abc import Iterator
 
@@ -75,26 +75,45 @@ def gunicorn(
             CONN_MAX_AGE="60",
         ),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_healthy(base, within=20)
+        answer_once_listening(server, base)
         yield base
     finally:
         server.terminate()
         server.wait(timeout=20)
 
 
-def wait_until_healthy(base: str, *, within: float) -> float:
-    """Seconds until /healthz/ answers 200; fails after `within` seconds."""
-    started = time.monotonic()
-    while time.monotonic() - started < within:
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{base}/healthz/", timeout=2) as answer,  # noqa: S310 - loopback
-        ):
-            if answer.status == 200:
-                return time.monotonic() - started
-        time.sleep(0.2)
-    raise AssertionError(f"{base} was not healthy within {within} s")
+class Listening:
+    """Reads a gunicorn's error log (its stderr: a pipe in text mode) to the end, so the
+    pipe never fills and blocks the server, noting when it says it listens."""
+
+    def __init__(self, server: subprocess.Popen):
+        self.heard = False
+        self.done = threading.Event()  # it listens, or its log ended (it stopped)
+        threading.Thread(target=self._read, args=(server.stderr,), daemon=True).start()
+
+    def _read(self, log) -> None:
+        for line in log:
+            if "Listening at: " in line:
+                self.heard = True
+                self.done.set()
+        self.done.set()
+
+
+def answer_once_listening(server: subprocess.Popen, base: str) -> bytes:
+    """Wait for gunicorn to listen, then for its /healthz/ answer (the body). Once the
+    socket listens, a request waits in its backlog until a worker has loaded the app and
+    accepts it, so there is nothing to poll; the timeouts only turn a hang into an error."""
+    listening = Listening(server)
+    if not listening.done.wait(timeout=120):
+        raise RuntimeError("gunicorn said nothing about listening for two minutes")
+    if not listening.heard:
+        raise RuntimeError(f"gunicorn stopped before listening (status {server.wait()})")
+    with urllib.request.urlopen(f"{base}/healthz/", timeout=120) as answer:  # noqa: S310 - loopback
+        if answer.status != 200:
+            raise RuntimeError(f"{base}/healthz/ answered {answer.status}")
+        return answer.read()

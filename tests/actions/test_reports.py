@@ -4,6 +4,7 @@ import pytest
 
 from actions import reports
 from recommendations.models import Organisation, RecommendationLink, Review
+from tests.helpers import refused
 
 REVIEW = "/organisations/southampton/reviews/cpc-2017/"
 
@@ -84,7 +85,14 @@ def test_scrutiny_report_downloads_as_pdf(signed_in, cmt_viewer):
 
 
 def test_public_plan_is_hidden_until_published(client, southampton):
-    assert client.get("/public/southampton/cpc-2017/").status_code == 404
+    response = client.get("/public/southampton/cpc-2017/")
+
+    refused(
+        response,
+        404,
+        "Corporate Peer Challenge 2017",
+        "Continue to prioritise the Agresso upgrade and HR integration",
+    )
 
 
 @pytest.mark.parametrize("persona", ["cmt_viewer", "officer"])
@@ -93,7 +101,7 @@ def test_only_the_programme_office_may_publish(signed_in, request, persona):
 
     response = signed_in(user).post(f"{REVIEW}publish/", {"publish": "yes"})
 
-    assert response.status_code == 403
+    refused(response, 403)
     assert not Review.objects.get(slug="cpc-2017").is_published
 
 

@@ -1,11 +1,11 @@
 """A TCP proxy on loopback between the app and PostgreSQL, that can play a database restart:
-every open connection is cut and new ones are refused for a while, then accepted again.
-It lets a test restart "the database" without touching the server other tests share."""
+every open connection is cut and new ones are refused (down), then accepted again (up).
+It lets a test restart "the database" without touching the server other tests share; the
+test decides when it comes back, by what it has seen, not after a time."""
 
 import contextlib
 import socket
 import threading
-import time
 
 
 class RestartableProxy:
@@ -25,10 +25,12 @@ class RestartableProxy:
         self._stopped = True
         self._down()
 
-    def outage(self, seconds: float) -> None:
-        """Cut every connection and refuse new ones for `seconds`, as a restart does."""
+    def down(self) -> None:
+        """Cut every connection and refuse new ones, as a database going down does."""
         self._down()
-        time.sleep(seconds)
+
+    def up(self) -> None:
+        """Accept connections again, as the database back up does."""
         self._listen()
 
     def _listen(self) -> None:

@@ -2,12 +2,13 @@
 import killed part-way (kill -9) leaving the database entirely before or entirely after."""
 
 import contextlib
+import json
 import os
+import select
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 from django.conf import settings
@@ -16,20 +17,11 @@ from benchmarks.serving import gunicorn
 from tests.helpers import child_environment, manage
 
 from .serving import ACTION, Visitor, prepare_database
+from .stopping_load import COUNTED_TABLES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-COUNTED_TABLES = [
-    "recommendations_organisation",
-    "recommendations_review",
-    "recommendations_recommendation",
-    "recommendations_response",
-    "actions_lead",
-    "actions_action",
-    "actions_progressupdate",
-    "tracker_auditentry",
-]
-KILL_TRIES = 20
+STATEMENT_KILLS = 5  # kill moments spread over the load's transaction, beside the commit's two
 
 
 def query(database_url: str, sql: str) -> list[tuple]:
@@ -50,42 +42,83 @@ def row_counts(database_url: str) -> dict[str, int]:
     }
 
 
-def start_load(database_url: str) -> subprocess.Popen:
+def start_load(database_url: str, point: str) -> subprocess.Popen:
+    """`manage.py load_review` of the Southampton files, to stop at `point` (see
+    stopping_load)."""
     from tests.conftest import SOUTHAMPTON_FILES
 
-    return subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", "load_review", *SOUTHAMPTON_FILES],
+    return subprocess.Popen(  # noqa: S603 - our own module with fixed arguments
+        [sys.executable, "-m", "tests.faults.stopping_load", point, *SOUTHAMPTON_FILES],
         cwd=settings.BASE_DIR,
         env=child_environment(DATABASE_URL=database_url, DEBUG="true"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
-def test_an_import_killed_at_any_moment_leaves_all_or_nothing(empty_database_url):
+def report_of(load: subprocess.Popen, word: str) -> dict:
+    """The child's report line starting with `word` ("stopped POINT {...}" or "ran {...}"),
+    waiting for it to be written; the command's own output before it is skipped. The
+    timeout only turns a hung child into a failure."""
+    while True:
+        ready, _, _ = select.select([load.stdout], [], [], 300)
+        assert ready, "the load neither reported nor ended"
+        line = load.stdout.readline()
+        if not line:
+            load.wait()
+            raise AssertionError(f"the load ended without {word!r}: {load.stderr.read()}")
+        if line.startswith(word):
+            return json.loads(line.removeprefix(word))
+
+
+def killed_at(database_url: str, point: str) -> tuple[dict, dict]:
+    """Load into an emptied database, kill -9 the load at `point`: (the row counts the
+    load's own transaction saw there, the row counts the database holds after the kill)."""
+    manage(database_url, "flush", "--noinput")
+    load = start_load(database_url, point)
+    seen = report_of(load, f"stopped {point} ")
+    os.kill(load.pid, signal.SIGKILL)
+    load.wait()
+    load.stdin.close()
+    load.stdout.close()
+    load.stderr.close()
+    return seen, row_counts(database_url)
+
+
+def test_an_import_killed_before_its_commit_leaves_nothing_and_after_it_everything(
+    empty_database_url,
+):
+    """kill -9 at chosen moments, not at timed ones: the load is stopped (tests/faults/
+    stopping_load.py) before statements spread over its transaction, just before its commit
+    and just after it, and killed there. Before the commit nothing is left, however much
+    the transaction had written; after it, everything is."""
     manage(empty_database_url, "migrate", "--noinput", "--verbosity", "0")
+    manage(empty_database_url, "flush", "--noinput")
     empty = row_counts(empty_database_url)
-    started = time.monotonic()
-    assert start_load(empty_database_url).wait(timeout=120) == 0
-    duration = time.monotonic() - started
+    load = start_load(empty_database_url, "count")
+    run = report_of(load, "ran ")
+    assert load.wait() == 0, load.stderr.read()
+    load.stdin.close()
+    load.stderr.close()
     full = row_counts(empty_database_url)
     assert full["actions_progressupdate"] > 0
+    first, commit = run["first_in_transaction"], run["at_commit"]
+    assert 0 < first < commit, run
 
-    outcomes = []
-    for attempt in range(KILL_TRIES):
-        manage(empty_database_url, "flush", "--noinput")
-        assert row_counts(empty_database_url) == empty
-        load = start_load(empty_database_url)
-        # Kill moments spread evenly over the whole run: start-up, parsing, writing, commit.
-        time.sleep(duration * (attempt + 0.5) / KILL_TRIES)
-        os.kill(load.pid, signal.SIGKILL)
-        load.wait(timeout=30)
-        counts = row_counts(empty_database_url)
-        assert counts in (empty, full), f"partial write after a kill at try {attempt}: {counts}"
-        outcomes.append("after" if counts == full else "before")
-
-    # The kills really did land both before and after the commit.
-    assert "before" in outcomes
+    # Statement N is killed before it runs: spread over the transaction's statements.
+    span = commit - first
+    points = [first + span * (k + 1) // (STATEMENT_KILLS + 1) for k in range(STATEMENT_KILLS)]
+    for point in [f"statement:{n}" for n in points]:
+        seen, left = killed_at(empty_database_url, point)
+        # The transaction had written part of the files when it was killed.
+        assert seen not in (empty, full), f"at {point} the load had written {seen}"
+        assert left == empty, f"killed at {point}: {left}"
+    seen, left = killed_at(empty_database_url, "commit:before")
+    assert (seen, left) == (full, empty)
+    seen, left = killed_at(empty_database_url, "commit:after")
+    assert (seen, left) == (full, full)
 
 
 def test_two_instances_serve_one_database_consistently(empty_database_url):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from recommendations.accounts import services
 from recommendations.accounts.invitations import INVITATION_VALID_FOR, invitation_token
 from recommendations.models import Membership, Organisation
+from tests.helpers import answered, refused, shows
 from tracker.access import Role
 from tracker.models import AuditEntry
 
@@ -120,11 +121,12 @@ def test_users_pages_refuse_anyone_but_an_admin(signed_in, programme_office, off
     client = signed_in(programme_office)
 
     answers = [
-        client.get(url).status_code
+        client.get(url)
         for url in ("/users/", "/users/invite/", f"/users/{officer.pk}/", "/councils/new/")
     ]
 
-    assert answers == [403, 403, 403, 403]
+    for answer in answers:
+        refused(answer, 403, "officer@example.org")
 
 
 def test_navigation_offers_users_to_admins_only(signed_in, admin_member, programme_office):
@@ -312,7 +314,9 @@ def test_resend_invitation_emails_a_fresh_link(signed_in, admin_member, mailoutb
 
     assert response.status_code == 302
     assert [email.to for email in mailoutbox] == [["nia@example.org"], ["nia@example.org"]]
-    assert Client().get(invitation_link(mailoutbox[1])).status_code == 200
+    page = Client().get(invitation_link(mailoutbox[1]))
+    assert page.status_code == 200
+    assert "Your username is <strong>nia@example.org</strong>" in page.text
 
 
 # Roles -------------------------------------------------------------------------------------
@@ -349,20 +353,24 @@ def test_role_change_refuses_a_role_not_in_the_list(signed_in, admin_member, off
 
 
 @pytest.mark.parametrize("role", ["Viewer", "Officer", "Programme office", "Admin"])
-def test_another_councils_users_are_not_found(signed_in, role, officer, other_council_users):
+def test_another_councils_users_are_not_found(
+    signed_in, role, officer, other_council_users, mailoutbox
+):
     client = signed_in(other_council_users[role])
     expected = 404 if role == "Admin" else 403
 
     answers = [
-        client.get(f"/users/{officer.pk}/").status_code,
-        client.post(f"/users/{officer.pk}/role/", {"role": "admin"}).status_code,
-        client.post(f"/users/{officer.pk}/deactivate/").status_code,
-        client.post(f"/users/{officer.pk}/unlock/").status_code,
-        client.post(f"/users/{officer.pk}/invite-again/").status_code,
-        client.get(f"/users/{officer.pk}/leads/").status_code,
+        client.get(f"/users/{officer.pk}/"),
+        client.post(f"/users/{officer.pk}/role/", {"role": "admin"}),
+        client.post(f"/users/{officer.pk}/deactivate/"),
+        client.post(f"/users/{officer.pk}/unlock/"),
+        client.post(f"/users/{officer.pk}/invite-again/"),
+        client.get(f"/users/{officer.pk}/leads/"),
     ]
 
-    assert answers == [expected] * 6
+    for answer in answers:
+        refused(answer, expected, "officer@example.org")
+    assert mailoutbox == []
     officer.refresh_from_db()
     assert (officer.is_active, roles()["officer"]) == (True, "officer")
 
@@ -371,11 +379,12 @@ def test_a_non_admin_of_the_same_council_is_refused(signed_in, programme_office,
     client = signed_in(programme_office)
 
     answers = [
-        client.post(f"/users/{officer.pk}/role/", {"role": "admin"}).status_code,
-        client.post(f"/users/{officer.pk}/deactivate/").status_code,
+        client.post(f"/users/{officer.pk}/role/", {"role": "admin"}),
+        client.post(f"/users/{officer.pk}/deactivate/"),
     ]
 
-    assert answers == [403, 403]
+    for answer in answers:
+        refused(answer, 403, "officer@example.org")
     officer.refresh_from_db()
     assert (officer.is_active, roles()["officer"]) == (True, "officer")
 
@@ -433,12 +442,12 @@ def test_deactivating_a_user_ends_their_session_and_reactivating_lets_them_back(
 ):
     officer_client = Client()
     officer_client.force_login(officer)
-    assert officer_client.get("/my-actions/").status_code == 200
+    shows(officer_client.get("/my-actions/"), "My actions")
     admin = signed_in(admin_member)
 
     deactivated = admin.post(f"/users/{officer.pk}/deactivate/", follow=True)
     after = officer_client.get("/my-actions/")
-    refused = sign_in_with_password("officer", "a-long-test-password")
+    turned_away = sign_in_with_password("officer", "a-long-test-password")
     admin.post(f"/users/{officer.pk}/reactivate/")
     back = sign_in_with_password("officer", "a-long-test-password")
 
@@ -446,7 +455,8 @@ def test_deactivating_a_user_ends_their_session_and_reactivating_lets_them_back(
     assert "Deactivated" in deactivated.text
     assert after.status_code == 302
     assert after["Location"] == "/sign-in/?next=/my-actions/"
-    assert refused.status_code == 200
+    assert answered(turned_away) == (200, "Sign in")
+    assert "Enter a correct username and password" in turned_away.text
     assert back.status_code == 302
     officer.refresh_from_db()
     assert officer.is_active is True
@@ -472,11 +482,13 @@ def test_changes_are_post_only(signed_in, admin_member, officer):
     client = signed_in(admin_member)
 
     answers = [
-        client.get(f"/users/{officer.pk}/{action}/").status_code
+        client.get(f"/users/{officer.pk}/{action}/")
         for action in ("role", "deactivate", "reactivate", "unlock", "invite-again")
     ]
 
-    assert answers == [405] * 5
+    assert [(a.status_code, a["Allow"], a.content) for a in answers] == [(405, "POST", b"")] * 5
+    officer.refresh_from_db()
+    assert (officer.is_active, roles()["officer"]) == (True, "officer")
 
 
 # Unlocking ---------------------------------------------------------------------------------
@@ -502,7 +514,7 @@ def test_another_councils_admin_cannot_unlock(signed_in, officer, other_council_
 
     response = signed_in(other_council_users["Admin"]).post(f"/users/{officer.pk}/unlock/")
 
-    assert response.status_code == 404
+    refused(response, 404, "officer@example.org")
     assert AccessAttempt.objects.filter(username="officer").count() == 1
 
 
@@ -545,7 +557,7 @@ def test_adding_a_council_refuses_a_short_name_in_use_or_malformed(signed_in, lg
 def test_a_council_admin_cannot_add_a_council(signed_in, admin_member, programme_office):
     for user in (admin_member, programme_office):
         response = signed_in(user).post("/councils/new/", {"name": "N", "slug": "newtown"})
-        assert response.status_code == 403
+        refused(response, 403)
         with pytest.raises(PermissionDenied):
             services.create_council(by=user, name="N", slug="newtown")
 
@@ -605,33 +617,42 @@ def test_two_factor_reset_refuses_another_council_and_oneself(
 
     TOTPDevice.objects.create(user=officer, name="Phone", confirmed=True)
 
-    refused = signed_in(other_council_users["Admin"]).post(f"/users/{officer.pk}/reset-two-factor/")
+    answer = signed_in(other_council_users["Admin"]).post(f"/users/{officer.pk}/reset-two-factor/")
     with pytest.raises(ValidationError):
         services.reset_two_factor(
             membership=Membership.objects.get(user=admin_member), by=admin_member
         )
 
-    assert refused.status_code == 404
+    refused(answer, 404, "officer@example.org")
     assert TOTPDevice.objects.filter(user=officer).count() == 1
 
 
-def test_user_list_queries_do_not_grow_with_users(signed_in, lga_admin, make_user):
+def test_user_list_queries_do_not_grow_with_users(signed_in, lga_admin):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = signed_in(lga_admin)
+    southampton = Organisation.objects.get(slug="southampton")
 
-    def count() -> int:
+    def count():
         with CaptureQueriesContext(connection) as queries:
-            assert client.get("/users/").status_code == 200
-        return len(queries)
+            response = client.get("/users/")
+        return len(queries), response
 
-    few = count()
+    few, before = count()
     for number in range(10):
-        make_user(f"extra_{number}", "Viewer")
-    many = count()
+        services.invite_user(
+            by=lga_admin,
+            organisation=southampton,
+            name=f"Extra Person{number}",
+            email=f"extra{number}@example.org",
+            role="viewer",
+        )
+    many, after = count()
 
     assert few == many
+    assert len(usernames_listed(after)) == len(usernames_listed(before)) + 10
+    assert "extra9@example.org" in after.text
 
 
 @pytest.mark.parametrize(
@@ -647,7 +668,7 @@ def test_hostile_addresses_are_not_found(signed_in, lga_admin, url):
 
     response = client.get(url)
 
-    assert response.status_code == 404
+    refused(response, 404)
 
 
 def test_hostile_council_filter_shows_every_council(signed_in, lga_admin, admin_member):

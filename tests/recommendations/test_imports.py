@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -13,6 +14,7 @@ from recommendations.imports.services import ImportRefused, confirm_import, prev
 from recommendations.models import ImportStatus, Recommendation, Review, ReviewImport
 from recommendations.review_files.errors import ReviewFileInvalid
 from tests.conftest import SOUTHAMPTON_FILES
+from tests.helpers import refused, shows
 
 from .samples import LATER, VALID, line_of, replace_line
 
@@ -375,9 +377,11 @@ def test_hostile_files_are_refused_and_nothing_is_written(admin_member, name, co
 def test_only_admins_may_load_reviews(signed_in, request, persona):
     client = signed_in(request.getfixturevalue(persona))
 
-    assert client.get("/imports/new/").status_code == 403
-    assert client.get("/imports/").status_code == 403
-    assert upload(client, "a.yaml", VALID.encode()).status_code == 403
+    refused(client.get("/imports/new/"), 403, "Load a review")
+    refused(client.get("/imports/"), 403)
+    refused(upload(client, "a.yaml", VALID.encode()), 403, "Testshire County Council")
+    assert not ReviewImport.objects.exists()
+    assert not Review.objects.filter(organisation__slug="testshire").exists()
 
 
 def test_a_councils_admin_cannot_load_another_councils_review(signed_in, admin_member):
@@ -391,9 +395,23 @@ def test_a_councils_admin_cannot_load_another_councils_review(signed_in, admin_m
 def test_an_lga_wide_admin_may_load_a_new_council(signed_in, make_user, southampton):
     admin = lga_admin(make_user)
 
-    response = upload(signed_in(admin), "testshire.yaml", VALID.encode())
+    client = signed_in(admin)
 
-    assert response.status_code == 302
+    preview = upload(client, "testshire.yaml", VALID.encode())
+    review_import = ReviewImport.objects.get()
+    confirmed = client.post(
+        preview["Location"] + "confirm/", {"content_hash": review_import.content_hash}
+    )
+
+    assert preview["Location"] == f"/imports/{review_import.pk}/"
+    assert confirmed["Location"] == "/organisations/testshire/reviews/cpc-2015/"
+    review = Review.objects.get(organisation__slug="testshire")
+    assert (review.organisation.name, review.slug) == ("Testshire County Council", "cpc-2015")
+    shows(
+        client.get(confirmed["Location"]),
+        "Corporate Peer Challenge 2015",
+        "Plan further ahead",
+    )
 
 
 def test_history_lists_uploads_and_gives_the_original_back(signed_in, admin_member):
@@ -421,15 +439,91 @@ def test_every_review_page_offers_its_review_file(signed_in, cmt_viewer):
     assert "slug: cpc-2017" in download.content.decode()
 
 
-def test_example_spreadsheet_loads(signed_in, admin_member):
+def test_the_example_spreadsheet_previews_then_loads_its_rows(signed_in, admin_member):
+    """The example offered on the upload page is a plan the tracker reads as its columns
+    say: downloaded, uploaded, previewed and confirmed, each of its rows is an action."""
     client = signed_in(admin_member)
-    example = client.get("/imports/example-action-plan.xlsx").content
+    example = client.get("/imports/example-action-plan.xlsx")
+    assert "example-action-plan.xlsx" in example["Content-Disposition"]
 
-    response = upload(
-        client, "example.xlsx", example, **{**SPREADSHEET_DETAILS, "review_slug": "example"}
+    preview = upload(
+        client, "example.xlsx", example.content, **{**SPREADSHEET_DETAILS, "review_slug": "example"}
+    )
+    review_import = ReviewImport.objects.get()
+    page = client.get(preview["Location"])
+    # The preview says what loading will do, and writes none of it.
+    previewed_only = not Review.objects.filter(slug="example").exists()
+    confirmed = client.post(
+        preview["Location"] + "confirm/", {"content_hash": review_import.content_hash}
     )
 
-    assert response.status_code == 302
+    previewed = shows(
+        page,
+        "Check what will change",
+        "created: review example",
+        "Action 1-a: 'Decision by October 2013' suggests a due date of 31 October 2013",
+    )
+    assert previewed_only
+    assert confirmed["Location"] == "/organisations/southampton/reviews/example/"
+    stored = [
+        (
+            a.recommendation.number,
+            a.recommendation.title,
+            a.ref,
+            a.text,
+            [link.lead.name for link in a.action_leads.order_by("position")],
+            a.timescale,
+            a.support,
+            a.status,
+            a.due,
+            a.owner.name if a.owner else None,
+        )
+        for a in Action.objects.filter(review__slug="example").order_by("position")
+    ]
+    assert stored == [
+        (
+            "1",
+            "Responding to the Peer Review recommendations",
+            "1-a",
+            "Consider setting up of External Sounding Board",
+            ["Cllr Letts", "Dawn Baxendale"],
+            "Decision by October 2013",
+            "",
+            "",
+            None,
+            None,
+        ),
+        (
+            "1",
+            "Responding to the Peer Review recommendations",
+            "1-b",
+            "Visibility: regular programme of visits to staff teams",
+            ["Cabinet", "CMT"],
+            "Has started",
+            "",
+            "in-progress",
+            None,
+            None,
+        ),
+        (
+            "2",
+            "Intelligence and performance management",
+            "2-a",
+            "Establish a council-wide performance management approach",
+            ["Suki Sitaram"],
+            "By April 2014",
+            "LGA to provide support for the training",
+            "",
+            datetime.date(2014, 4, 30),
+            "Suki Sitaram",
+        ),
+    ]
+    # What was stored is what the preview listed, no more.
+    listed = previewed.split("Everything the file names")[0]
+    assert re.findall(r"created: action (\S+)", listed) == [row[2] for row in stored]
+    assert re.findall(r"created: recommendation (\S+)", listed) == ["1", "2"]
+    review_import.refresh_from_db()
+    assert review_import.status == ImportStatus.APPLIED
 
 
 def test_openpyxl_itself_refuses_entities_because_defusedxml_is_installed():

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from actions.models import Action
 from recommendations.models import ImportStatus, Organisation, Review, ReviewImport
+from tests.helpers import shows
 
 from .samples import VALID
 
@@ -38,7 +39,7 @@ def test_an_lga_admin_adds_a_council_and_loads_its_first_review(signed_in, lga_a
     review = Review.objects.get(organisation__slug="newtown")
     assert (review.slug, review.title) == ("cpc-2015", "Corporate Peer Challenge 2015")
     assert Action.objects.filter(review=review).count() == 2
-    assert client.get(confirmed["Location"]).status_code == 200
+    shows(client.get(confirmed["Location"]), "Corporate Peer Challenge 2015", "Newtown")
     listed = client.get("/users/")
     assert '<option value="newtown">Newtown Borough Council</option>' in listed.text
 

@@ -7,8 +7,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
+from tests.helpers import refused
 from tracker.admin_site import OperatorAdminSite, is_operator
 
+OPERATORS_HEADER = "Peer challenge tracker: operators"  # on every page of the admin
 ADMIN_URLS = [
     "/django-admin/",
     "/django-admin/auth/user/",
@@ -43,7 +45,7 @@ def test_admin_refuses_an_lga_admin_and_the_programme_office(
     for user in (lga_admin, programme_office):
         response = signed_in(user).get(url)
 
-        assert response.status_code == 403, user.username
+        refused(response, 403, OPERATORS_HEADER)
 
 
 def test_admin_login_page_refuses_a_signed_in_non_operator_without_a_loop(signed_in, admin_member):
@@ -85,7 +87,7 @@ def test_admin_welcomes_a_verified_superuser(admin_client):
     response = admin_client.get("/django-admin/")
 
     assert response.status_code == 200
-    assert "Peer challenge tracker: operators" in response.text
+    assert OPERATORS_HEADER in response.text
 
 
 def test_a_council_admin_made_staff_still_cannot_reach_the_user_change_page(
@@ -100,15 +102,15 @@ def test_a_council_admin_made_staff_still_cannot_reach_the_user_change_page(
     page = client.get(url)
     escalation = client.post(url, {"username": "admin_member", "is_superuser": "on"})
 
-    assert page.status_code == 403
-    assert escalation.status_code == 403
+    refused(page, 403, OPERATORS_HEADER, "admin_member@example.org")
+    refused(escalation, 403, OPERATORS_HEADER)
     admin_member.refresh_from_db()
     assert admin_member.is_superuser is False
     other = client.post(
         f"/django-admin/auth/user/{programme_office.pk}/password/",
         {"password1": "a-new-long-password-1", "password2": "a-new-long-password-1"},
     )
-    assert other.status_code == 403
+    refused(other, 403, OPERATORS_HEADER)
     programme_office.refresh_from_db()
     assert programme_office.check_password("a-long-test-password")
 

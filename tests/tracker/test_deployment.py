@@ -199,13 +199,9 @@ def test_every_public_page_and_static_file_has_the_security_headers(client, sout
 
 def test_gunicorn_serves_the_app_with_its_config(tmp_path):
     """The production server starts from the repository's configuration and answers."""
-    import socket
-    import time
-    import urllib.request
+    from benchmarks.serving import answer_once_listening, free_port
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = child_environment(
         DEBUG="true",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -217,20 +213,14 @@ def test_gunicorn_serves_the_app_with_its_config(tmp_path):
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        body = b""
-        for _ in range(50):
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/healthz/", timeout=2
-                ) as answer:
-                    body = answer.read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        assert body == b"ok"
+        # Waits for gunicorn to say it listens, then for the answer: no polling.
+        body = answer_once_listening(server, f"http://127.0.0.1:{port}")
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+    assert body == b"ok"

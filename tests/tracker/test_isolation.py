@@ -31,6 +31,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import SOUTHAMPTON_FILES, verified_client
+from tests.helpers import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -677,7 +678,10 @@ PUBLIC_PLAN = "/public/southampton/cpc-2017/"
 def test_an_unpublished_action_plan_is_404_to_everyone_outside_southampton(world, role):
     client, _ = client_for(world, role)
 
-    assert client.get(PUBLIC_PLAN).status_code == 404
+    response = client.get(PUBLIC_PLAN)
+
+    refused(response, 404)
+    assert leaked(response, world["words"]) == []
 
 
 @pytest.mark.parametrize("role", ROLES)

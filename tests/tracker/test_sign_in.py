@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from tests.helpers import shows
 from tracker.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 
 
@@ -70,7 +71,7 @@ def test_session_expiry_is_not_rewritten_on_every_request(signed_in, officer):
 
 def test_sessions_end_12_hours_after_sign_in_however_active(signed_in, officer):
     client = signed_in(officer)
-    assert client.get("/my-actions/").status_code == 200
+    shows(client.get("/my-actions/"), "My actions")
     session = client.session
     session[SIGNED_IN_AT] = time.time() - 12 * 60 * 60 - 1
     session.save()
