@@ -451,8 +451,10 @@ class TestJanuary2018Report:
 # Sources ------------------------------------------------------------------------------------
 
 
-def test_no_file_name_stands_for_a_document_in_the_2017_fixture_or_the_format_page():
-    for path in (FIXTURE_2017, settings.BASE_DIR / "docs" / "review-format.md"):
+def test_no_file_name_stands_for_a_document_in_any_fixture_or_the_format_page():
+    paths = [*sorted(FIXTURES.glob("*.yaml")), settings.BASE_DIR / "docs" / "review-format.md"]
+    assert len(paths) == 4
+    for path in paths:
         names = SEED_FILE_NAME.findall(Path(path).read_text(encoding="utf-8"))
         assert names == [], path.name
 
@@ -463,20 +465,22 @@ def test_the_file_name_pattern_finds_a_seed_file_name():
     ]
 
 
-def test_pages_of_the_2017_review_name_its_documents_not_files(signed_in, cmt_viewer):
+def test_review_pages_and_the_2017_actions_name_documents_not_files(signed_in, cmt_viewer):
     client = signed_in(cmt_viewer)
     review = Review.objects.get(slug="cpc-2017")
     base = "/organisations/southampton/reviews/cpc-2017/"
     pages = {
         "review": client.get(base).content.decode(),
+        "2013 review": client.get("/organisations/southampton/reviews/cpc-2013/").content.decode(),
+        "KPMG review": client.get("/organisations/southampton/reviews/kpmg-2014/").content.decode(),
         "timeline": client.get("/organisations/southampton/timeline/").content.decode(),
     }
     for action in Action.objects.filter(review=review, updates__isnull=False).distinct():
         pages[action.ref] = client.get(f"{base}actions/{action.ref}/").content.decode()
 
     assert "LGA Corporate Peer Challenge, Southampton City Council" in pages["review"]
-    assert len(pages) == 2 + 16
+    assert len(pages) == 4 + 16
     for name, html in pages.items():
         assert SEED_FILE_NAME.findall(html) == [], name
-        if name not in ("review", "timeline"):
+        if name not in ("review", "2013 review", "KPMG review", "timeline"):
             assert f"Source: {SCRUTINY_TITLE}" in html, name
