@@ -167,7 +167,7 @@ class TestKpmgRoadmapsAndAppendix5:
                 datetime.date(2015, 12, 31),
             ),
             ("Customer Hub roadmap: Establishment", None),
-            ("Customer Hub roadmap: Go-Live", datetime.date(2016, 9, 30)),
+            ("Customer Hub roadmap: Go-Live starts", datetime.date(2016, 9, 30)),
             ("Customer Hub roadmap: Ongoing Continuous Improvement", None),
             ("Commissioning roadmap: Design interim commissioning model & processes", None),
             ("Commissioning roadmap: Appoint interim commissioners", None),
@@ -207,7 +207,7 @@ class TestKpmgRoadmapsAndAppendix5:
             "the procurement and design stage is targeted to commence in early summer 2015 and "
             "be completed by the end of 2015. establishment of the customer hub"
         ),
-        "Customer Hub roadmap: Go-Live": (
+        "Customer Hub roadmap: Go-Live starts": (
             "with the main hub implementations commencing in q2 2016/17"
         ),
     }

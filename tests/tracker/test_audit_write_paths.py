@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, models, transaction
 
-from actions.models import Action
+from actions.models import Action, ActionLead, Lead
 from recommendations.models import (
     Organisation,
     Recommendation,
@@ -48,6 +48,9 @@ def one_of_each(southampton, officer, admin_user):
     for model in AUDITED_MODELS:
         rows[model] = model._default_manager.order_by("pk").last()
         assert rows[model] is not None, model
+    # A lead that leads an action other than through the action lead deleted below, whichever
+    # lead the fixtures happen to name last.
+    rows[Lead] = ActionLead.objects.order_by("pk").first().lead
     return rows
 
 
