@@ -78,6 +78,8 @@ CAVEATS = [
     ("6", "cpc-2013", "4", "Work has already started to address this, but more pace is needed."),
     ("7", "cpc-2013", "2", "But the challenge ahead remains significant"),
     ("7", "cpc-2013", "2", "there is no room for complacency."),
+    ("7", "cpc-2013", "2", "whether there is currently an 'optimism bias'"),
+    ("7", "cpc-2013", "2", "There is a need to ensure planned savings are delivered"),
     ("8.3", "cpc-2013", "7", "staff satisfaction and sickness absence"),
     ("8.6", "cpc-2013", "5", "It now needs to utilise the data in a more strategic"),
     ("8.6", "cpc-2013", "5", "There is undoubtedly work to do to further embed arrangements"),
