@@ -96,7 +96,10 @@ def test_public_plan_is_hidden_until_published(client, southampton):
 
 
 @pytest.mark.parametrize("persona", ["cmt_viewer", "officer"])
-def test_only_the_programme_office_may_publish(signed_in, request, persona):
+def test_only_the_programme_office_may_publish(southampton, signed_in, request, persona):
+    # The database is asked for before the test starts, not by the persona halfway through:
+    # the one session a PostgreSQL run has left open was opened in this test (see the
+    # session check in tests/conftest.py).
     user = request.getfixturevalue(persona)
 
     response = signed_in(user).post(f"{REVIEW}publish/", {"publish": "yes"})
